@@ -1,0 +1,118 @@
+"""Build `drillscope.duckdb` from the lake: load the lake tables, run the SQL models, run the audits.
+
+The database is built into a temp file and renamed into place, so a crash or a failing model never
+leaves a half-built database behind. SQL lives in `.sql` files under `sql/`; this module only
+orders and runs them: `sql/staging/*.sql`, then `sql/models/*.sql` (by file name), then the
+audits `sql/audits/*.sql`, each a query returning the rows that break its rule.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ingest.errors import DrillscopeError
+from ingest.lake import parquet_glob
+from ingest.schema import SCHEMAS
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+DB_NAME = "drillscope.duckdb"
+
+
+@dataclass
+class AuditResult:
+    name: str
+    rows: list[dict] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class BuildResult:
+    db: Path
+    tables: dict[str, int]
+    audits: list[AuditResult]
+
+    @property
+    def violations(self) -> int:
+        return sum(len(a.rows) for a in self.audits)
+
+
+def sql_files(kind: str) -> list[Path]:
+    return sorted((SQL_DIR / kind).glob("*.sql"))
+
+
+def _header(path: Path) -> str:
+    """The first comment line of a SQL file: what the model or audit is."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("--"):
+            return line.lstrip("- ").strip()
+    return ""
+
+
+def connect_session(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET TimeZone = 'UTC'")
+
+
+def load_lake(con: duckdb.DuckDBPyConnection, lake: Path) -> dict[str, int]:
+    """One table per lake table, typed by its schema even when the lake holds no file for it."""
+    counts = {}
+    for name, schema in SCHEMAS.items():
+        empty = schema.empty_table()  # noqa: F841 (read by DuckDB's replacement scan)
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM empty')
+        if list((lake / name).glob("*/*.parquet")):
+            con.execute(
+                f'INSERT INTO "{name}" BY NAME SELECT * FROM read_parquet(?, union_by_name = true)',
+                [parquet_glob(lake, name)],
+            )
+        counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    return counts
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    try:
+        con.execute(path.read_text(encoding="utf-8"))
+    except duckdb.Error as e:
+        raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
+
+
+def run_audits(con: duckdb.DuckDBPyConnection) -> list[AuditResult]:
+    results = []
+    for path in sql_files("audits"):
+        try:
+            cur = con.execute(path.read_text(encoding="utf-8"))
+            cols = [d[0] for d in cur.description]
+            rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        except duckdb.Error as e:
+            raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
+        results.append(AuditResult(path.stem, rows, _header(path)))
+    return results
+
+
+def build(out: Path) -> BuildResult:
+    """(Re)build `out/drillscope.duckdb` from `out/lake`; idempotent and atomic."""
+    lake = out / "lake"
+    if not lake.exists():
+        raise DrillscopeError(f"{lake}: no lake here; run `drillscope ingest INPUT --out {out}` first")
+    db = out / DB_NAME
+    tmp = out / (DB_NAME + ".tmp")
+    for stale in (tmp, Path(str(tmp) + ".wal")):
+        stale.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        connect_session(con)
+        counts = load_lake(con, lake)
+        for kind in ("staging", "models"):
+            for path in sql_files(kind):
+                run_sql_file(con, path)
+        audits = run_audits(con)
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, db)
+    return BuildResult(db, counts, audits)

@@ -1,0 +1,77 @@
+"""One output layer for every command that prints rows: `--format table|csv|json|parquet`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, datetime | date | time):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, bytes):
+        return v.hex()
+    return v
+
+
+def rows(table: pa.Table) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in r.items()} for r in table.to_pylist()]
+
+
+def render(table: pa.Table, fmt: Format, output: Path | None = None, title: str | None = None) -> None:
+    """Print (or write to `output`) a result table in the chosen format."""
+    if fmt is Format.parquet:
+        import pyarrow.parquet as pq
+
+        if output is None:
+            from ingest.errors import UsageError
+
+            raise UsageError("--format parquet needs --output FILE")
+        pq.write_table(table, output)
+        return
+    if fmt is Format.json:
+        text = json.dumps(rows(table), ensure_ascii=False, indent=2) + "\n"
+    elif fmt is Format.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(table.column_names)
+        for r in rows(table):
+            w.writerow(["" if v is None else v for v in r.values()])
+        text = buf.getvalue()
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=title, show_lines=False)
+        for c in table.column_names:
+            t.add_column(c, overflow="fold")
+        for r in rows(table):
+            t.add_row(*("" if v is None else str(v) for v in r.values()))
+        if output is None:
+            Console(width=max(160, Console().width)).print(t)
+            return
+        buf = io.StringIO()
+        Console(file=buf, width=200).print(t)
+        text = buf.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")

@@ -1,0 +1,241 @@
+"""What a parser knows about its input: the drill (drill.toml), the file, and where its rows go.
+
+A parser never reads global state: everything comes through `FileContext`, which also stamps every
+row with `drill`, `source_file` and `source_type`, and counts lines for the conservation check
+(`lines = parsed + quarantined + ignorable`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pyarrow as pa
+
+from ingest.errors import InputError, NeedDate
+from ingest.schema import SCHEMAS
+
+
+@dataclass
+class DrillConfig:
+    """A drill folder's `drill.toml` (CONTRACT §1), with its defaults applied."""
+
+    id: str
+    root: Path
+    name: str | None = None
+    foundation: str | None = None
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    director_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    fault: str | None = None
+    az: str | None = None
+    date: date | None = None
+    injected_at: datetime | None = None
+    recovered_at: datetime | None = None
+    kind: str = "drill"  # drill | monitoring
+    has_toml: bool = False
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> DrillConfig:
+        """Read `root/drill.toml` if present; a bad file is an InputError naming the file and key."""
+        path = root / "drill.toml"
+        if not path.exists():
+            return cls(id=root.name, root=root)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise InputError(f"{path}: malformed drill.toml: {e}") from None
+        cfg = cls(id=str(raw.get("id") or root.name), root=root, raw=raw, has_toml=True)
+        cfg.name = raw.get("name")
+        cfg.foundation = raw.get("foundation")
+        cfg.fault = raw.get("fault")
+        cfg.az = raw.get("az")
+        cfg.kind = str(raw.get("kind", "drill"))
+        cfg.timezone = _zone(path, "timezone", raw.get("timezone", "UTC"))
+        cfg.director_timezone = _zone(path, "director_timezone", raw.get("director_timezone", "UTC"))
+        for key in ("injected_at", "recovered_at"):
+            if key in raw:
+                setattr(cfg, key, _instant(path, key, raw[key], cfg.timezone))
+        if "date" in raw:
+            d = raw["date"]
+            if isinstance(d, datetime):
+                d = d.date()
+            elif isinstance(d, str):
+                try:
+                    d = date.fromisoformat(d)
+                except ValueError:
+                    raise InputError(f"{path}: date = {d!r} is not YYYY-MM-DD") from None
+            if not isinstance(d, date):
+                raise InputError(f"{path}: date = {d!r} is not YYYY-MM-DD")
+            cfg.date = d
+        elif cfg.injected_at is not None:
+            cfg.date = cfg.injected_at.astimezone(cfg.timezone).date()
+        return cfg
+
+
+def _zone(path: Path, key: str, name: object) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"{path}: unknown time zone {key} = {name!r} (use an IANA name such as Asia/Seoul)"
+        ) from None
+
+
+def _instant(path: Path, key: str, value: object, tz: ZoneInfo) -> datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise InputError(f"{path}: {key} = {value!r} is not an ISO-8601 time") from None
+    if not isinstance(value, datetime):
+        raise InputError(f"{path}: {key} = {value!r} is not an ISO-8601 time")
+    if value.tzinfo is None:  # a wall-clock time is read in the drill's zone
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
+
+
+class FileContext:
+    """One input file being parsed: its bytes, its drill, and the sink for its rows."""
+
+    def __init__(self, drill: DrillConfig, source_file: str, path: Path, data: bytes, sink: Any) -> None:
+        self.drill = drill
+        self.source_file = source_file
+        self.path = path
+        self.data = data
+        self.source_type = ""
+        self._sink = sink
+        self._text: str | None = None
+        self._lines: list[str] | None = None
+        self.parsed_lines = 0
+        self.ignorable_lines = 0
+        self.quarantined_lines = 0
+        self.encoding = "utf-8"
+        self.notes: list[str] = []  # warnings for the ingest_files message (e.g. "decoded as cp949")
+
+    # -- reading ---------------------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """The file decoded: UTF-8 (BOM dropped), else CP949 (a superset of EUC-KR), else Latin-1."""
+        if self._text is None:
+            self._text, self.encoding = decode(self.data)
+            if self.encoding != "utf-8":
+                self.notes.append(f"decoded as {self.encoding}")
+        return self._text
+
+    @property
+    def lines(self) -> list[str]:
+        """Physical lines without their terminator (`\\n`, `\\r\\n`); line N is `lines[N-1]`."""
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    # -- writing ---------------------------------------------------------------------------------
+    def emit(self, table: str, rows: list[dict[str, Any]] | pa.Table) -> None:
+        """Send rows to a lake table; `drill`, `source_file`, `source_type` are filled in here."""
+        self._sink.write(table, self._stamp(table, rows))
+
+    def quarantine(self, line: int, reason: str, raw: str) -> None:
+        """A line no parser could read: kept with its reason, counted once."""
+        self.quarantined_lines += 1
+        self._sink.write(
+            "quarantine", self._stamp("quarantine", [{"source_line": line, "reason": reason, "raw": raw}])
+        )
+
+    def quarantine_many(self, items: Iterable[tuple[int, str, str]]) -> None:
+        rows = [{"source_line": n, "reason": r, "raw": raw} for n, r, raw in items]
+        if rows:
+            self.quarantined_lines += len(rows)
+            self._sink.write("quarantine", self._stamp("quarantine", rows))
+
+    def count(self, parsed: int = 0, ignorable: int = 0) -> None:
+        self.parsed_lines += parsed
+        self.ignorable_lines += ignorable
+
+    def _stamp(self, table: str, rows: list[dict[str, Any]] | pa.Table) -> pa.Table:
+        schema = SCHEMAS[table]
+        if isinstance(rows, pa.Table):
+            n = rows.num_rows
+            cols = {}
+            for f in schema:
+                if f.name == "drill":
+                    cols[f.name] = pa.array([self.drill.id] * n, f.type)
+                elif f.name == "source_file":
+                    cols[f.name] = pa.array([self.source_file] * n, f.type)
+                elif f.name == "source_type":
+                    cols[f.name] = pa.array([self.source_type] * n, f.type)
+                elif f.name in rows.column_names:
+                    cols[f.name] = rows.column(f.name).cast(f.type)
+                else:
+                    cols[f.name] = pa.nulls(n, f.type)
+            return pa.table(cols, schema=schema)
+        stamp = {"drill": self.drill.id, "source_file": self.source_file, "source_type": self.source_type}
+        unknown = {k for r in rows for k in r} - set(schema.names)
+        if unknown:
+            raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
+        return pa.Table.from_pylist([{**r, **stamp} for r in rows], schema=schema)
+
+    # -- time ------------------------------------------------------------------------------------
+    def need_date(self) -> date:
+        """The drill's local date for captures that print none; defers the file when still unknown."""
+        if self.drill.date is None:
+            raise NeedDate(self.source_file)
+        return self.drill.date
+
+    def local(self, naive: datetime, tz: ZoneInfo | None = None) -> datetime:
+        """A wall-clock time of the drill's zone (or `tz`) as a UTC instant."""
+        return naive.replace(tzinfo=tz or self.drill.timezone).astimezone(UTC)
+
+    def near_drill(self, t: time, tz: ZoneInfo | None = None) -> datetime:
+        """A date-less wall-clock time (in `tz`, default the drill's zone) placed on the day that puts
+        it nearest the drill: its `injected_at`, else noon of its local date."""
+        d = self.need_date()
+        zone = tz or self.drill.timezone
+        anchor = self.drill.injected_at or datetime.combine(d, time(12), self.drill.timezone)
+        local_day = anchor.astimezone(zone).date()
+        cands = [datetime.combine(local_day + timedelta(days=k), t, zone) for k in (-1, 0, 1)]
+        return min(cands, key=lambda c: abs(c - anchor)).astimezone(UTC)
+
+
+def roll_days(base: date, times: list[time | None], tz: ZoneInfo) -> list[datetime | None]:
+    """Date-less times in file order: each starts on `base` and moves to the next day when the clock
+    goes back by more than 12 hours (midnight rollover); small backward steps stay on the same day."""
+    out: list[datetime | None] = []
+    day = base
+    prev: datetime | None = None
+    for t in times:
+        if t is None:
+            out.append(None)
+            continue
+        cur = datetime.combine(day, t, tz)
+        if prev is not None and cur < prev - timedelta(hours=12):
+            day += timedelta(days=1)
+            cur = datetime.combine(day, t, tz)
+        prev = cur
+        out.append(cur.astimezone(UTC))
+    return out
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp949"), "cp949"
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), "utf-8 (invalid bytes replaced)"
+
+
+def split_lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]

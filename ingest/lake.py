@@ -1,0 +1,139 @@
+"""The Parquet lake: `lake/<table>/drill=<id>/<sha256 of the input>.parquet`, one file per (table, input).
+
+Writes stream into `*.parquet.tmp` files (bounded memory for big inputs) that are renamed into place
+only when the whole input has been parsed, so a crash never leaves a partial `.parquet` behind;
+the `ingest_files` row goes last and marks the input as complete. Re-ingesting an input rewrites
+exactly its files; a copy under another name has the same sha256, hence the same files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ingest.schema import SCHEMAS, TABLES
+from transforms.redact import redact_table
+
+
+def _safe(drill: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", drill)
+
+
+def table_dir(lake: Path, table: str, drill: str) -> Path:
+    return lake / table / f"drill={_safe(drill)}"
+
+
+def parquet_glob(lake: Path, table: str) -> str:
+    return str(lake / table / "*" / "*.parquet")
+
+
+class FileSink:
+    """Collects one input's rows per table into temp Parquet files; redacts every batch first."""
+
+    def __init__(self, lake: Path, drill: str, sha: str) -> None:
+        self.lake = lake
+        self.drill = drill
+        self.sha = sha
+        self.rows: dict[str, int] = {}
+        self.redactions = 0
+        self.earliest: datetime | None = None  # the earliest instant written (dates the drill)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._tmp: dict[str, Path] = {}
+
+    def write(self, table: str, batch: pa.Table) -> None:
+        if batch.num_rows == 0:
+            return
+        for col in ("ts", "started_at"):
+            if col in batch.column_names and table != "quarantine":
+                t = pc.min(batch.column(col)).as_py()
+                if t is not None and (self.earliest is None or t < self.earliest):
+                    self.earliest = t
+        batch, n = redact_table(batch)
+        self.redactions += n
+        w = self._writers.get(table)
+        if w is None:
+            d = table_dir(self.lake, table, self.drill)
+            d.mkdir(parents=True, exist_ok=True)
+            tmp = d / f"{self.sha}.parquet.tmp"
+            self._tmp[table] = tmp
+            w = self._writers[table] = pq.ParquetWriter(tmp, SCHEMAS[table], compression="zstd")
+        w.write_table(batch)
+        self.rows[table] = self.rows.get(table, 0) + batch.num_rows
+
+    def abort(self) -> None:
+        for w in self._writers.values():
+            w.close()
+        for tmp in self._tmp.values():
+            tmp.unlink(missing_ok=True)
+        self._writers.clear()
+        self._tmp.clear()
+        self.rows.clear()
+
+    def commit(self, ingest_row: dict) -> None:
+        """Rename the temp files into place, drop this input's stale files in other tables, then
+        write its ingest_files row (the commit marker)."""
+        for w in self._writers.values():
+            w.close()
+        for table in TABLES:
+            if table == "ingest_files":
+                continue
+            final = table_dir(self.lake, table, self.drill) / f"{self.sha}.parquet"
+            tmp = self._tmp.get(table)
+            if tmp is not None:
+                os.replace(tmp, final)
+            else:
+                final.unlink(missing_ok=True)  # an earlier parse had rows here; this one has none
+        write_atomic(self.lake, "ingest_files", self.drill, self.sha, [ingest_row])
+
+
+def write_atomic(lake: Path, table: str, drill: str, name: str, rows: list[dict]) -> None:
+    d = table_dir(lake, table, drill)
+    d.mkdir(parents=True, exist_ok=True)
+    tmp = d / f"{name}.parquet.tmp"
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), tmp, compression="zstd")
+    os.replace(tmp, d / f"{name}.parquet")
+
+
+def remove_input(lake: Path, drill: str, sha: str) -> None:
+    """Remove every file of one input (used when a source_file now has other content)."""
+    for table in TABLES:
+        (table_dir(lake, table, drill) / f"{sha}.parquet").unlink(missing_ok=True)
+
+
+def known_inputs(lake: Path, drill: str) -> dict[str, str]:
+    """source_file -> sha256 of what the lake holds for a drill (from its ingest_files rows)."""
+    d = table_dir(lake, "ingest_files", drill)
+    if not d.exists():
+        return {}
+    out: dict[str, str] = {}
+    for f in d.glob("*.parquet"):
+        try:
+            t = pq.read_table(f, columns=["source_file", "sha256", "also_seen_as"])
+        except (pa.ArrowInvalid, OSError):
+            f.unlink(missing_ok=True)  # unreadable marker: the input will simply be ingested again
+            continue
+        for row in t.to_pylist():
+            out[row["source_file"]] = row["sha256"]
+            for other in filter(None, (row["also_seen_as"] or "").split("\n")):
+                out[other] = row["sha256"]
+    return out
+
+
+def clean_temp(lake: Path) -> int:
+    """Delete temp files left by an interrupted run."""
+    n = 0
+    if lake.exists():
+        for tmp in lake.rglob("*.parquet.tmp"):
+            tmp.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

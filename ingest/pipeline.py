@@ -1,0 +1,287 @@
+"""Ingest: find the drills and files under the inputs, recognize each file by content, parse it into
+the lake, and account for every line. The CLI's `ingest` is a thin layer over `ingest_inputs`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest import lake
+from ingest.context import DrillConfig, FileContext, decode
+from ingest.errors import InputError, NeedDate
+from ingest.registry import PROBE_BYTES, detect
+
+# Limits (README "Limits"): past them a file is reported as `error`, never read half-way.
+MAX_INPUT_BYTES = 4 * 1024**3  # decompressed size of one input
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass
+class FileResult:
+    drill: str
+    source_file: str
+    source_type: str
+    sha256: str = ""
+    bytes: int = 0
+    lines: int = 0
+    parsed_lines: int = 0
+    quarantined: int = 0
+    ignorable: int = 0
+    rows: int = 0
+    redactions: int = 0
+    status: str = "ok"
+    message: str = ""
+    also_seen_as: list[str] = field(default_factory=list)
+
+    def ingest_row(self) -> dict:
+        return {
+            "drill": self.drill,
+            "source_file": self.source_file,
+            "source_type": self.source_type,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "lines": self.lines,
+            "parsed_lines": self.parsed_lines,
+            "quarantined": self.quarantined,
+            "ignorable": self.ignorable,
+            "rows": self.rows,
+            "redactions": self.redactions,
+            "status": self.status,
+            "message": self.message or None,
+            "also_seen_as": "\n".join(self.also_seen_as) or None,
+            "ingested_at": datetime.now(UTC),
+        }
+
+
+@dataclass
+class Drill:
+    config: DrillConfig
+    files: list[tuple[Path, str]]  # (path on disk, path relative to the drill folder)
+
+
+def discover(inputs: list[Path]) -> list[Drill]:
+    """Drill folders, collections (folders of drill folders) and single files, as drills."""
+    drills: dict[Path, Drill] = {}
+    for inp in inputs:
+        if not inp.exists():
+            raise InputError(f"{inp}: no such file or folder")
+        if inp.is_file():
+            root = inp.parent.resolve()
+            d = drills.setdefault(root, Drill(DrillConfig.load(root), []))
+            d.files.append((inp, inp.name))
+            continue
+        for root in _drill_roots(inp):
+            d = drills.setdefault(root.resolve(), Drill(DrillConfig.load(root), []))
+            for f in _walk(root, nested_drills=root == inp and _is_collection(inp)):
+                d.files.append((f, f.relative_to(root).as_posix()))
+    ids: dict[str, Path] = {}
+    for root, d in drills.items():
+        if d.config.id in ids and ids[d.config.id] != root:
+            raise InputError(f"{root}: drill id {d.config.id!r} is also used by {ids[d.config.id]}")
+        ids[d.config.id] = root
+        d.files = sorted(set(d.files), key=lambda x: x[1])
+    return list(drills.values())
+
+
+def _is_collection(folder: Path) -> bool:
+    if (folder / "drill.toml").exists():
+        return False
+    return any((sub / "drill.toml").exists() for sub in folder.iterdir() if sub.is_dir())
+
+
+def _drill_roots(folder: Path) -> list[Path]:
+    if not _is_collection(folder):
+        return [folder]
+    # a collection: every sub-folder is a drill; loose files at the top form a drill of their own
+    subs = sorted(sub for sub in folder.iterdir() if sub.is_dir() and not sub.name.startswith("."))
+    loose = [f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")]
+    return subs + ([folder] if loose else [])
+
+
+def _walk(root: Path, nested_drills: bool) -> Iterator[Path]:
+    """Files under a drill folder, sorted; symlinked folders are not followed (no loops)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if nested_drills and Path(dirpath) == root:
+            dirnames[:] = []  # a collection's own folder: its sub-folders are drills of their own
+        for name in sorted(filenames):
+            if name.startswith(".") or name == "drill.toml":
+                continue
+            yield Path(dirpath) / name
+
+
+def read_input(path: Path) -> bytes:
+    """The file's bytes, gunzipped when it is gzip (by magic, not by name), within MAX_INPUT_BYTES."""
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+        fh.seek(0)
+        if magic != GZIP_MAGIC:
+            data = fh.read(MAX_INPUT_BYTES + 1)
+            if len(data) > MAX_INPUT_BYTES:
+                raise InputError(f"larger than the {MAX_INPUT_BYTES >> 20} MiB limit per input")
+            return data
+        d = zlib.decompressobj(wbits=31)
+        out = bytearray()
+        while chunk := fh.read(1 << 20):
+            out += d.decompress(chunk, MAX_INPUT_BYTES + 1 - len(out))
+            if len(out) > MAX_INPUT_BYTES or d.unconsumed_tail:
+                raise InputError(
+                    f"decompresses past the {MAX_INPUT_BYTES >> 20} MiB limit per input (gzip bomb?)"
+                )
+            if d.eof:
+                break
+        if not d.eof:
+            raise InputError("truncated gzip file (the end of the stream is missing)")
+        return bytes(out)
+
+
+def count_lines(data: bytes) -> int:
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+ProgressFn = Callable[[str, int], None]
+
+
+def ingest_inputs(inputs: list[Path], out: Path, progress: ProgressFn | None = None) -> list[FileResult]:
+    """Ingest every file under `inputs` into `out/lake`; returns one result per file."""
+    drills = discover(inputs)
+    lake_dir = out / "lake"
+    lake_dir.mkdir(parents=True, exist_ok=True)
+    lake.clean_temp(lake_dir)
+    results: list[FileResult] = []
+    for drill in drills:
+        results.extend(_ingest_drill(drill, lake_dir, progress))
+    return results
+
+
+def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> list[FileResult]:
+    cfg = drill.config
+    known = lake.known_inputs(lake_dir, cfg.id)
+    seen: dict[str, FileResult] = {}
+    results: list[FileResult] = []
+    deferred: list[tuple[Path, str, bytes, FileResult]] = []
+    earliest: datetime | None = None
+
+    for path, rel in drill.files:
+        res = FileResult(drill=cfg.id, source_file=rel, source_type="")
+        results.append(res)
+        try:
+            data = read_input(path)
+        except InputError as e:
+            res.status, res.message = "error", str(e)
+        except OSError as e:
+            res.status, res.message = "error", f"cannot read: {e.strerror or e}"
+        else:
+            res.sha256 = hashlib.sha256(data).hexdigest()
+            res.bytes = len(data)
+            res.lines = count_lines(data)
+            first = seen.get(res.sha256)
+            if first is not None:
+                res.source_type, res.status = first.source_type, "duplicate"
+                res.message = f"same content as {first.source_file}; parsed once"
+                first.also_seen_as.append(rel)
+                if first.status not in ("error",) and first.source_type:
+                    lake.write_atomic(lake_dir, "ingest_files", cfg.id, first.sha256, [first.ingest_row()])
+            else:
+                seen[res.sha256] = res
+                old = known.get(rel)
+                if old and old != res.sha256:
+                    lake.remove_input(lake_dir, cfg.id, old)  # the file changed since the last ingest
+                t = _parse_one(cfg, path, rel, data, res, lake_dir)
+                if t == "defer":
+                    deferred.append((path, rel, data, res))
+                elif t is not None and (earliest is None or t < earliest):
+                    earliest = t
+        if progress:
+            progress(f"{cfg.id}/{rel}", path.stat().st_size if path.exists() else 0)
+
+    if deferred:
+        if cfg.date is None and earliest is not None:
+            cfg.date = earliest.astimezone(cfg.timezone).date()
+        for path, rel, data, res in deferred:
+            if _parse_one(cfg, path, rel, data, res, lake_dir) == "defer":
+                res.status = "error"
+                res.message = "the capture prints no date and the drill has none: set `date` in drill.toml"
+                lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+    _write_drill(cfg, lake_dir)
+    return results
+
+
+def _parse_one(
+    cfg: DrillConfig, path: Path, rel: str, data: bytes, res: FileResult, lake_dir: Path
+) -> datetime | str | None:
+    """Parse one input; returns its earliest instant, 'defer' when it needs the drill's date, or None."""
+    head = data[:PROBE_BYTES]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        res.status, res.message = "unrecognized", "binary file"
+        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        return None
+    parser = detect(decode(head)[0])
+    if parser is None:
+        res.status, res.message = "unrecognized", "no parser recognizes this content"
+        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        return None
+    res.source_type = parser.NAME
+    sink = lake.FileSink(lake_dir, cfg.id, res.sha256)
+    ctx = FileContext(cfg, rel, path, data, sink)
+    ctx.source_type = parser.NAME
+    try:
+        parser.parse(ctx)
+    except NeedDate:
+        sink.abort()
+        return "defer"
+    except Exception as e:  # a parser bug must not lose the run: report it on this file and go on
+        sink.abort()
+        res.status = "error"
+        res.message = f"{parser.NAME} parser failed: {type(e).__name__}: {e}"
+        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        return None
+    res.parsed_lines, res.ignorable, res.quarantined = (
+        ctx.parsed_lines,
+        ctx.ignorable_lines,
+        ctx.quarantined_lines,
+    )
+    res.rows = sum(n for t, n in sink.rows.items() if t != "quarantine")
+    res.redactions = sink.redactions
+    notes = list(ctx.notes)
+    if res.parsed_lines + res.quarantined + res.ignorable != res.lines:
+        res.status = "error"
+        notes.append(
+            f"line accounting mismatch: {res.lines} lines != {res.parsed_lines} parsed + "
+            f"{res.quarantined} quarantined + {res.ignorable} ignorable"
+        )
+    elif res.quarantined:
+        res.status = "partial"
+        notes.append(f"{res.quarantined} line(s) quarantined")
+    res.message = "; ".join(notes)
+    sink.commit(res.ingest_row())
+    return sink.earliest
+
+
+def _write_drill(cfg: DrillConfig, lake_dir: Path) -> None:
+    row = {
+        "drill": cfg.id,
+        "name": cfg.name,
+        "kind": cfg.kind,
+        "foundation": cfg.foundation,
+        "timezone": str(cfg.timezone.key),
+        "director_timezone": str(cfg.director_timezone.key),
+        "fault": cfg.fault,
+        "az": cfg.az,
+        "date": cfg.date,
+        "injected_at": cfg.injected_at,
+        "recovered_at": cfg.recovered_at,
+        "has_toml": cfg.has_toml,
+        "root": str(cfg.root),
+        "config": json.dumps(cfg.raw, default=str, ensure_ascii=False),
+    }
+    lake.write_atomic(lake_dir, "drills", cfg.id, "drill", [row])
+
+
+__all__ = ["FileResult", "discover", "ingest_inputs", "read_input"]

@@ -1,0 +1,62 @@
+"""The parser registry: a format is one module under `ingest/parsers/`, registered by one line below.
+
+A parser module defines:
+  NAME: str                      the source_type it fills (CONTRACT §1)
+  probe(head: str) -> bool       a cheap, strict test on the first few KiB of the decoded file
+  parse(ctx: FileContext) -> None  emits rows through ctx, and accounts for every line
+  SAMPLE: str                    a few real lines of the format; tests probe and parse it
+
+Probes run in this order and the first that accepts wins, so keep probes strict; put the more
+specific formats first where two could look alike.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+PARSER_MODULES = [
+    "ingest.parsers.bosh_event_log",
+    "ingest.parsers.bosh_debug",
+    "ingest.parsers.bosh_task",
+    "ingest.parsers.bosh_table",
+    "ingest.parsers.cf_events",
+    "ingest.parsers.cf_logs",
+    "ingest.parsers.cf_cli",
+    "ingest.parsers.healthwatch",
+    "ingest.parsers.email",
+    "ingest.parsers.notes",
+]
+
+PROBE_BYTES = 16384
+
+_loaded: list[ModuleType] | None = None
+
+
+def parsers() -> list[ModuleType]:
+    """The registered parser modules, in probe order."""
+    global _loaded
+    if _loaded is None:
+        _loaded = []
+        for name in PARSER_MODULES:
+            try:
+                _loaded.append(importlib.import_module(name))
+            except ModuleNotFoundError as e:
+                if e.name != name:  # a real import error inside the parser, not a parser yet to be written
+                    raise
+    return _loaded
+
+
+def detect(head: str) -> ModuleType | None:
+    """The first parser whose probe accepts `head` (the decoded start of a file), or None."""
+    for mod in parsers():
+        if mod.probe(head):
+            return mod
+    return None
+
+
+def by_name(name: str) -> ModuleType:
+    for mod in parsers():
+        if mod.NAME == name:
+            return mod
+    raise KeyError(name)
