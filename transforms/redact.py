@@ -22,11 +22,11 @@ PATTERNS: list[str] = [
     r"(?i)((?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|bosh)?\s*)[A-Za-z0-9\-_.~+/=]{6,}",
     r"(?i)(\bbearer\s+)[A-Za-z0-9\-_.~+/=]{8,}",
     # key: value / key=value / "key":"value" secrets (BOSH manifests, JSON bodies, form posts)
-    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:password|passwd|secret|access_token|refresh_token|id_token|api_key|apikey|private_key|client_secret|credentials?))[\"']?\s*(?:=>|[:=])\s*[\"']?))[^\s\"',&}\]]{3,}",
+    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:password|passwd|secret|access_token|refresh_token|id_token|api_key|apikey|private_key|client_secret|credentials?))[\"']?\s*(?:=>|[:=])\s*[\"']?))[^\s\"',&}\[\]]{3,}",
     # tokens in URLs and query strings
-    r"(?i)([?&](?:access_token|refresh_token|token|code|password|client_secret|sig|signature)=)[^&\s\"']+",
+    r"(?i)([?&](?:access_token|refresh_token|token|code|password|client_secret|sig|signature)=)[^&\s\"'\[]+",
     # user:password@host in URLs
-    r"([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+(@)",
+    r"([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/\[]+(@)",
     # AWS access key ids and secret keys
     r"()\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
     r"(?i)(aws_secret_access_key\s*[:=]\s*)[A-Za-z0-9/+=]{40}",
@@ -44,16 +44,16 @@ def _replacement(pattern: str) -> str:
 
 def redact_text(text: str) -> tuple[str, int]:
     """Redact one string; returns the new text and how many secrets were replaced."""
-    total = 0
+    before = text.count(MARK)
     for pat, rx in zip(PATTERNS, _COMPILED, strict=True):
-        repl = r"\g<1>" + MARK + (r"\g<2>" if pat.endswith("(@)") else "")
-        text, n = rx.subn(repl, text)
-        total += n
-    return text, total
+        text = rx.sub(r"\g<1>" + MARK + (r"\g<2>" if pat.endswith("(@)") else ""), text)
+    return text, text.count(MARK) - before
 
 
 def redact_table(table: pa.Table) -> tuple[pa.Table, int]:
-    """Redact every string column of an Arrow table (vectorized with polars); returns (table, count)."""
+    """Redact every string column of an Arrow table (vectorized with polars); returns (table, count).
+
+    The count is the number of `[REDACTED]` marks added, so overlapping patterns count one secret once."""
     str_cols = [
         f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
     ]
@@ -62,22 +62,27 @@ def redact_table(table: pa.Table) -> tuple[pa.Table, int]:
         return table, 0
     df = pl.from_arrow(table.select(str_cols))
     assert isinstance(df, pl.DataFrame)
-    # Cheap pre-filter: only rows that could hold a secret pay for the full pattern list.
-    counts = []
     exprs = []
     for c in str_cols:
-        col = pl.col(c)
-        cnt = pl.sum_horizontal([col.str.count_matches(p).fill_null(0) for p in PATTERNS]).alias(c)
-        counts.append(cnt)
-        e = col
+        e = pl.col(c)
         for p in PATTERNS:
             e = e.str.replace_all(p, _replacement(p))
         exprs.append(e.alias(c))
-    n = int(df.select(pl.sum_horizontal(counts).sum()).item() or 0)
+    red = df.select(exprs)
+    marks = lambda d: (
+        d.select(  # noqa: E731
+            pl.sum_horizontal(
+                [pl.col(c).str.count_matches(re.escape(MARK), literal=False).fill_null(0) for c in str_cols]
+            )
+        )
+        .to_series()
+        .sum()
+    )
+    n = int(marks(red) - marks(df))
     if n == 0:
         return table, 0
-    red = df.select(exprs).to_arrow()
+    out = red.to_arrow()
     for c in str_cols:
         idx = table.schema.get_field_index(c)
-        table = table.set_column(idx, table.schema.field(c), red.column(c).cast(table.schema.field(c).type))
+        table = table.set_column(idx, table.schema.field(c), out.column(c).cast(table.schema.field(c).type))
     return table, n
