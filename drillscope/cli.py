@@ -75,6 +75,7 @@ def _errors() -> Iterator[None]:
 def _ingest(inputs: list[Path], out: Path) -> list:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from drillscope.lock import out_lock
     from ingest.pipeline import discover, ingest_inputs
 
     total = sum(p.stat().st_size for d in discover(inputs) for p, _ in d.files if p.exists())
@@ -92,7 +93,8 @@ def _ingest(inputs: list[Path], out: Path) -> list:
         def step(name: str, size: int) -> None:
             bar.update(task, advance=size, description=name)
 
-        return ingest_inputs(inputs, out, progress=step)
+        with out_lock(out):
+            return ingest_inputs(inputs, out, progress=step)
 
 
 def _print_files(results: list) -> None:
@@ -128,8 +130,10 @@ def _build(out: Path, quiet: bool = False) -> int:
     from rich.console import Console
 
     from drillscope.build import build
+    from drillscope.lock import out_lock
 
-    res = build(out)
+    with out_lock(out):
+        res = build(out)
     con = Console(stderr=True)
     for a in res.audits:
         if a.rows:
