@@ -1,9 +1,10 @@
-"""Pieces shared by the BOSH parsers: ANSI stripping, UnixDate times, cck problem texts."""
+"""Pieces shared by the BOSH parsers: ANSI stripping, UnixDate times, cck problem texts, and the line
+shapes of the CLI task reporter (bosh-cli v5.4.0 `ui/task/reporter.go`; /work/shared FORMATS.md §1, §4)."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -17,6 +18,31 @@ APPLY = re.compile(
     re.S,
 )
 INSTANCE_IN_DESC = re.compile(r"'(?P<ig>[^/']+)/(?P<uuid>[0-9a-f-]{36}) \((?P<index>\d+)\)'")
+# missing_disk: `Disk '<cid>' (<ig>/<uuid>, <size>M) is missing`
+_INSTANCE_IN_DISK = re.compile(r"\((?P<ig>[^/'(]+)/(?P<uuid>[0-9a-f-]{36}), \d+M\)")
+
+# -- CLI task reporter lines (FORMATS.md §1.2) ---------------------------------------------------
+EV = re.compile(r"^Task (?P<task>\d+) \| (?P<hms>\d{2}:\d{2}:\d{2}) \| (?P<body>.*)$")
+# group = stage [+ " " + tags]; the stage holds no ": ", task names may; `()` when no start was seen
+STAGE = re.compile(r"^(?P<group>[^:]+): (?P<name>.*?)(?: \((?P<dur>\d{2,}:\d{2}:\d{2})?\))?$", re.S)
+INPRG = re.compile(r"^L (?P<status>[^:]+): (?P<name>.*?)(?: \((?P<dur>\d{2,}:\d{2}:\d{2})\))?$", re.S)
+MSG = re.compile(r"^(?P<kind>Error|Warning|Deprecation): (?P<msg>.*)$", re.S)
+LERR = re.compile(r"^ +L Error: (?P<msg>.*)$")
+HDR = re.compile(r"^Task (?P<task>\d+)$")
+NOOUT = re.compile(r"^Task (?P<task>\d+)\. (?P<state>Done|Error|Cancelled|Timeout)$")
+FOOT = re.compile(r"^Task (?P<task>\d+) (?P<what>Started|Finished|Duration) +(?P<val>\S.*)$")
+END = re.compile(r"^Task (?P<task>\d+) (?P<state>done|error|cancelled|timeout)$")
+ENV = re.compile(
+    r"^Using environment '(?P<env>[^']*)' as (?:(?:(?P<kind>client|user) )?'(?P<who>[^']*)'"
+    r"(?: \((?P<scopes>[^)]*)\))?|anonymous user)$"
+)
+DEP = re.compile(r"^Using deployment '(?P<deployment>[^']+)'$")
+# `bosh cck` problems table (cmd/cloud_check.go): header, `<n> problems` footer
+CCK_HEADER = re.compile(r"^#\s+Type\s+Description\s*$")
+CCK_FOOTER = re.compile(r"^(?P<n>\d+) problems?$")
+# the same table written to a non-TTY: data rows only, cells padded then tab-separated
+CCK_NOTTY_ROW = re.compile(r"^(?P<id>\d+) *\t(?P<type>[a-z_]+) *\t(?P<desc>.*?)\s*$")
+TASK_IN_FILE_NAME = re.compile(r"task[_-]?(\d+)", re.I)
 
 # plan text -> resolution name (DIR-268 problem_handlers/*.rb; v270.3 renamed skip_post_start)
 PLAN_TO_RESOLUTION = {
@@ -40,6 +66,38 @@ def parse_unixdate(s: str) -> datetime:
     return datetime.strptime(" ".join(s.split()), "%a %b %d %H:%M:%S UTC %Y").replace(tzinfo=UTC)
 
 
+def parse_duration(s: str) -> timedelta:
+    """`HH:MM:SS` as printed by the CLI (ui/fmt/time.go Duration); hours may exceed 99."""
+    h, m, sec = (int(x) for x in s.split(":"))
+    return timedelta(hours=h, minutes=m, seconds=sec)
+
+
+def instance_of(desc: str) -> str | None:
+    """`ig/uuid` named in a cck problem description, or None."""
+    m = INSTANCE_IN_DESC.search(desc) or _INSTANCE_IN_DISK.search(desc)
+    return f"{m.group('ig')}/{m.group('uuid')}" if m else None
+
+
+def task_description(stages: set[str]) -> str | None:
+    """The director's task description, inferred from its stage names (DIR-268 jobs/cloud_check/*.rb:
+    cck_scan `scan cloud`, cck_apply `apply resolutions`, the resurrector's cck_scan_and_fix `scan and fix`)."""
+    scans = any(s.startswith("Scanning ") for s in stages)
+    applies = any(s.startswith("Applying problem resolutions") for s in stages)
+    if scans and applies:
+        return "scan and fix"
+    if scans:
+        return "scan cloud"
+    if applies:
+        return "apply resolutions"
+    return None
+
+
+def task_id_from_file_name(source_file: str) -> int | None:
+    """`task_1234_event.jsonl` -> 1234: operators name captures after the task."""
+    m = TASK_IN_FILE_NAME.search(source_file.rsplit("/", 1)[-1])
+    return int(m.group(1)) if m else None
+
+
 def cck_row(task_name: str, stage: str) -> dict | None:
     """A cck resolution (stage `Applying problem resolutions`) as a cck_problems row, else None."""
     if not stage.startswith("Applying problem resolutions"):
@@ -48,12 +106,11 @@ def cck_row(task_name: str, stage: str) -> dict | None:
     if not m:
         return None
     plan = m.group("plan")
-    inst = INSTANCE_IN_DESC.search(m.group("desc"))
     return {
         "problem_type": m.group("type"),
         "resource_id": int(m.group("rid")),
         "description": m.group("desc"),
         "plan": plan,
         "resolution": PLAN_TO_RESOLUTION.get(plan, plan.lower().replace(" ", "_")),
-        "instance": f"{inst.group('ig')}/{inst.group('uuid')}" if inst else None,
+        "instance": instance_of(m.group("desc")),
     }
