@@ -35,6 +35,7 @@ OutOpt = Annotated[
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 DEFAULT_OUT = Path("drillscope-out")
+LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en or ko.")]
 
 
 @app.callback()
@@ -187,8 +188,9 @@ def run(
         list[Path], typer.Argument(help="Drill folders, collections of drill folders, or files.")
     ],
     out: OutOpt = DEFAULT_OUT,
+    lang: LangOpt = "en",
 ) -> None:
-    """The main job: ingest + build (+ report), then a summary per drill.
+    """The main job: ingest + build + report, then a summary per drill and the report's path.
 
     Example: `drillscope run data/samples`
     """
@@ -197,6 +199,12 @@ def run(
         _print_files(results)
         violations = _build(out)
         _summary(out)
+        from drillscope.lock import out_lock
+        from reports.render import write_report
+
+        with out_lock(out):
+            path = write_report(out, lang=lang)
+        typer.echo(f"report: {path}")
         if violations or any(r.status == "error" for r in results):
             raise typer.Exit(1)
 
@@ -209,6 +217,28 @@ def _summary(out: Path) -> None:
     view = SQL_DIR / "summary.sql"
     if view.exists():
         render(query(out, view.read_text(encoding="utf-8")), Format.table, title="drills")
+
+
+@app.command()
+def report(
+    drills: Annotated[list[str] | None, typer.Argument(help="Drill ids (default: all).")] = None,
+    out: OutOpt = DEFAULT_OUT,
+    lang: LangOpt = "en",
+) -> None:
+    """Write `OUT/report/index.html` and one self-contained page per drill (charts also as PNG/SVG,
+    plus `summary.md`). The pages load nothing from the network.
+
+    Examples:
+
+        drillscope report
+
+        drillscope report 2019-01-03-az1 --lang ko
+    """
+    from drillscope.lock import out_lock
+    from reports.render import write_report
+
+    with _errors(), out_lock(out):
+        typer.echo(f"report: {write_report(out, drills or None, lang)}")
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Reports: Altair charts (`reports.charts`) and the offline HTML report (`reports.render`)."""

@@ -1,0 +1,314 @@
+"""The drill report: `report/index.html` (all drills) and `report/<drill>/index.html`, self-contained and
+offline (the Vega JavaScript inlined once per page from vl-convert), every chart also as PNG and SVG, and
+`report/<drill>/summary.md` for a wiki.
+
+Every text that comes from a log is escaped (`html.escape`, and `<`, `>`, `&` escaped inside the JSON of the
+chart specs), so a message like `<img src=x onerror=alert(1)>` shows as text. The report is written into a
+temp folder and swapped into place, so a failure never leaves a half-written report.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import polars as pl
+
+from drillscope.build import DB_NAME, SQL_DIR, connect_session
+from ingest.errors import DrillscopeError, UsageError
+from reports import charts
+from reports.i18n import Labels, labels
+
+REPORT_SQL = SQL_DIR / "report"
+
+
+@dataclass
+class ChartOut:
+    name: str
+    title: str
+    spec: dict
+
+
+def _q(con: duckdb.DuckDBPyConnection, name: str, drill: str | None = None) -> pl.DataFrame:
+    sql = (REPORT_SQL / f"{name}.sql").read_text(encoding="utf-8")
+    try:
+        return con.sql(sql, params={"drill": drill} if drill is not None else None).pl()
+    except duckdb.Error as e:
+        raise DrillscopeError(f"sql/report/{name}.sql: {str(e).splitlines()[0]}") from e
+
+
+def fmt_ts(ts: datetime | None, tz: str) -> str:
+    if ts is None:
+        return "—"
+    return ts.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def fmt_dur(s: float | None) -> str:
+    if s is None:
+        return "—"
+    s = int(round(s))
+    h, rem = divmod(abs(s), 3600)
+    m, sec = divmod(rem, 60)
+    sign = "-" if s < 0 else ""
+    return f"{sign}{h}h{m:02d}m{sec:02d}s" if h else f"{sign}{m}m{sec:02d}s"
+
+
+def fmt_pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.2f} %"
+
+
+def e(x: Any) -> str:
+    return html.escape("" if x is None else str(x))
+
+
+def slug(ref: str) -> str:
+    return "ev-" + re.sub(r"[^A-Za-z0-9]+", "-", ref).strip("-")
+
+
+def _spec_json(spec: dict) -> str:
+    # inside <script>: never let a log text close the tag or open a comment
+    return (
+        json.dumps(spec, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+_BUNDLE: str | None = None
+
+
+def _vega_bundle() -> str:
+    global _BUNDLE
+    if _BUNDLE is None:
+        import vl_convert as vlc
+        from altair.utils._importers import vl_version_for_vl_convert
+
+        _BUNDLE = vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    return _BUNDLE
+
+
+CSS = """
+body{font-family:-apple-system,Segoe UI,NanumGothic,Noto Sans KR,sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{margin-bottom:0} .sub{color:#666;margin-top:4px}
+table{border-collapse:collapse;margin:12px 0;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f5f5f5} td.num{text-align:right;font-variant-numeric:tabular-nums}
+.chart{margin:18px 0} code{font-size:12px} .phase{font-weight:600}
+.msg{max-width:640px;word-break:break-word;font-family:ui-monospace,Menlo,monospace;font-size:12px}
+"""
+
+
+def _page(title: str, body: str, specs: list[ChartOut], lang: str) -> str:
+    embeds = "\n".join(
+        f"vegaEmbed('#chart-{c.name}', {_spec_json(c.spec)}, {{renderer: 'svg', actions: false}})"
+        f".catch(err => {{ console.error(err); document.body.dataset.chartError = '1'; }});"
+        for c in specs
+    )
+    script = ""
+    if specs:
+        bundle = _vega_bundle().replace("</script", "<\\/script")
+        script = f'<script type="text/javascript">{bundle}</script>\n<script type="text/javascript">\n{embeds}\n</script>'
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:">
+<title>{e(title)}</title><style>{CSS}</style></head>
+<body>
+{body}
+{script}
+</body></html>
+"""
+
+
+def _chart(name: str, title: str, chart: Any) -> ChartOut:
+    return ChartOut(name, title, chart.configure(font=charts.FONT).to_dict())
+
+
+def _drill_page(
+    con: duckdb.DuckDBPyConnection, d: dict, lab: Labels, lang: str, folder: Path
+) -> tuple[str, str]:
+    drill, tz = d["drill"], d["timezone"]
+    caps = _q(con, "capabilities", drill)
+    lanes = _q(con, "lanes", drill)
+    markers = _q(con, "markers", drill)
+    events = _q(con, "events", drill)
+    tasks = _q(con, "tasks", drill)
+    vms = _q(con, "vm_states", drill)
+    metrics = _q(con, "metrics", drill)
+    timeline = _q(con, "timeline", drill)
+    evidence = _q(con, "evidence", drill)
+
+    outs: list[ChartOut] = []
+    if not lanes.is_empty():
+        outs.append(_chart("swimlanes", lab["swimlanes"], charts.swimlanes(lanes, markers, tz, lab)))
+    if not events.is_empty():
+        outs.append(_chart("events", lab["events"], charts.event_timeline(events, tz, lab)))
+    if not tasks.is_empty():
+        outs.append(_chart("tasks", lab["tasks"], charts.task_gantt(tasks, tz, lab)))
+    if not vms.is_empty():
+        outs.append(_chart("vms", lab["vms"], charts.vm_heatmap(vms, tz, lab)))
+    if not metrics.is_empty():
+        window = (d["injected_at"], d["recovered_at"])
+        outs.append(_chart("metrics", lab["metrics"], charts.metric_panels(metrics, window, tz, lab)))
+    _images(outs, folder)
+
+    def ev_link(ref: str | None) -> str:
+        return f'<a href="#{slug(ref)}"><code>{e(ref)}</code></a>' if ref else "—"
+
+    summary = f"""
+<table id="summary"><tr><th></th><th>{e(lab["time"])} ({e(tz)})</th><th></th><th>{e(lab["evidence"])}</th></tr>
+<tr><th>{e(lab["injected"])}</th><td>{e(fmt_ts(d["injected_at"], tz))}</td><td>{e(lab["by"])} {e(d["injected_by"])}</td><td>{ev_link(d["injected_evidence"])}</td></tr>
+<tr><th>{e(lab["detected"])}</th><td>{e(fmt_ts(d["detected_at"], tz))}</td><td>{e(lab["ttd"])} {e(fmt_dur(d["ttd_s"]))}</td><td>{ev_link(d["detected_evidence"])}</td></tr>
+<tr><th>{e(lab["recovered"])}</th><td>{e(fmt_ts(d["recovered_at"], tz))}</td><td>{e(lab["ttr"])} {e(fmt_dur(d["ttr_s"]))}</td><td>{ev_link(d["recovered_evidence"])}</td></tr>
+</table>"""
+    cap_rows = "".join(
+        f"<tr><td>{e(r['capability'])}</td><td>{e(fmt_ts(r['first_failure_at'], tz))}</td>"
+        f"<td>{e(fmt_ts(r['restored_at'], tz))}</td><td class=num>{e(fmt_dur(r['downtime_s']))}</td>"
+        f"<td class=num>{e(fmt_pct(r['availability']))}</td><td class=num>{e(fmt_dur(r['unknown_s']))}</td>"
+        f"<td class=num>{e(fmt_pct(r['availability_min']))} … {e(fmt_pct(r['availability_max']))}</td></tr>"
+        for r in caps.iter_rows(named=True)
+    )
+    cap_table = (
+        f"<table id=capabilities><tr><th>{e(lab['capability'])}</th><th>{e(lab['first_failure'])}</th>"
+        f"<th>{e(lab['restored'])}</th><th>{e(lab['downtime'])}</th><th>{e(lab['availability'])}</th>"
+        f"<th>{e(lab['unknown_time'])}</th><th>{e(lab['bounds'])}</th></tr>{cap_rows}</table>"
+    )
+    tl_rows = "".join(
+        f"<tr><td>{e(fmt_ts(r['ts'], tz))}</td><td class=phase>{e(r['phase'])}</td><td class=msg>{e(r['what'])}</td>"
+        f"<td>{e(r['source_type'])}</td><td><code>{e(r['source_file'])}:{e(r['source_line'])}</code></td></tr>"
+        for r in timeline.iter_rows(named=True)
+    )
+    tl_table = (
+        f"<table id=timeline><tr><th>{e(lab['time'])}</th><th>{e(lab['phase'])}</th><th>{e(lab['what'])}</th>"
+        f"<th>{e(lab['source'])}</th><th>{e(lab['evidence'])}</th></tr>{tl_rows}</table>"
+    )
+    ev_rows = "".join(
+        f'<tr id="{slug(r["ref"])}"><td>{e(r["what"])}</td><td><code>{e(r["ref"])}</code></td>'
+        f"<td>{e(fmt_ts(r['ts'], tz))}</td><td class=msg>{e(r['text'])}</td></tr>"
+        for r in evidence.unique(subset=["ref"], keep="first", maintain_order=True).iter_rows(named=True)
+    )
+    ev_table = (
+        f"<table id=evidence><tr><th>{e(lab['what'])}</th><th>{e(lab['evidence'])}</th><th>{e(lab['time'])}</th>"
+        f"<th>{e(lab['message'])}</th></tr>{ev_rows}</table>"
+    )
+    chart_divs = "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
+    body = f"""<p><a href="../index.html">← {e(lab["back"])}</a></p>
+<h1>{e(d["name"])}</h1>
+<p class=sub>{e(lab["foundation"])}: {e(d["foundation"])} · {e(d["fault"] or "")} · {e(lab["zone"])} {e(tz)}</p>
+<h2>{e(lab["summary"])}</h2>{summary}
+<h2>{e(lab["capabilities"])}</h2>{cap_table}
+{chart_divs}
+<h2>{e(lab["timeline"])}</h2>{tl_table}
+<h2>{e(lab["evidence"])}</h2>{ev_table}
+<p class=sub>{e(lab["generated"])}</p>"""
+    page = _page(f"{d['name']} — {lab['title']}", body, outs, lang)
+
+    md_caps = "\n".join(
+        f"| {r['capability']} | {fmt_ts(r['first_failure_at'], tz)} | {fmt_ts(r['restored_at'], tz)} | "
+        f"{fmt_dur(r['downtime_s'])} | {fmt_pct(r['availability'])} |"
+        for r in caps.iter_rows(named=True)
+    )
+    md = f"""# {d["name"]}
+
+{lab["foundation"]}: `{d["foundation"]}` — {lab["zone"]} {tz}
+
+| | {lab["time"]} | | {lab["evidence"]} |
+|---|---|---|---|
+| {lab["injected"]} | {fmt_ts(d["injected_at"], tz)} | {lab["by"]} {d["injected_by"]} | `{d["injected_evidence"] or "—"}` |
+| {lab["detected"]} | {fmt_ts(d["detected_at"], tz)} | {lab["ttd"]} {fmt_dur(d["ttd_s"])} | `{d["detected_evidence"] or "—"}` |
+| {lab["recovered"]} | {fmt_ts(d["recovered_at"], tz)} | {lab["ttr"]} {fmt_dur(d["ttr_s"])} | `{d["recovered_evidence"] or "—"}` |
+
+| {lab["capability"]} | {lab["first_failure"]} | {lab["restored"]} | {lab["downtime"]} | {lab["availability"]} |
+|---|---|---|---|---|
+{md_caps}
+
+""" + "\n".join(f"## {c.title}\n\n![{c.title}]({c.name}.png)\n" for c in outs)
+    return page, md
+
+
+def _images(outs: list[ChartOut], folder: Path) -> None:
+    import vl_convert as vlc
+
+    for c in outs:
+        (folder / f"{c.name}.svg").write_text(vlc.vegalite_to_svg(c.spec), encoding="utf-8")
+        (folder / f"{c.name}.png").write_bytes(vlc.vegalite_to_png(c.spec, scale=1.5))
+
+
+def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -> Path:
+    """Write `out/report/` for the given drills (default all); returns the path of index.html."""
+    if lang not in ("en", "ko"):
+        raise UsageError(f"--lang {lang!r}: use en or ko")
+    lab = labels(lang)
+    db = out / DB_NAME
+    if not db.exists():
+        raise DrillscopeError(f"{db}: no database; run `drillscope run INPUT --out {out}` first")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        connect_session(con)
+        all_drills = _q(con, "drills")
+        known = all_drills["drill"].to_list()
+        if drills:
+            missing = [x for x in drills if x not in known]
+            if missing:
+                raise UsageError(
+                    f"unknown drill(s): {', '.join(missing)}; known: {', '.join(known) or 'none'}"
+                )
+        chosen = all_drills.filter(pl.col("drill").is_in(drills)) if drills else all_drills
+        final = out / "report"
+        tmp = out / f"report.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        try:
+            for d in chosen.iter_rows(named=True):
+                folder = tmp / _safe(d["drill"])
+                folder.mkdir()
+                page, md = _drill_page(con, d, lab, lang, folder)
+                (folder / "index.html").write_text(page, encoding="utf-8")
+                (folder / "summary.md").write_text(md, encoding="utf-8")
+            _index(chosen, lab, lang, tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    finally:
+        con.close()
+    old = out / f"report.old-{os.getpid()}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final / "index.html"
+
+
+def _safe(drill: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", drill)
+
+
+def _index(drills: pl.DataFrame, lab: Labels, lang: str, folder: Path) -> None:
+    rows = "".join(
+        f'<tr><td><a href="{e(_safe(r["drill"]))}/index.html">{e(r["name"])}</a></td><td>{e(r["foundation"])}</td>'
+        f"<td>{e(fmt_ts(r['injected_at'], r['timezone']))}</td><td>{e(fmt_ts(r['detected_at'], r['timezone']))}</td>"
+        f"<td class=num>{e(fmt_dur(r['ttd_s']))}</td><td>{e(fmt_ts(r['recovered_at'], r['timezone']))}</td>"
+        f"<td class=num>{e(fmt_dur(r['ttr_s']))}</td></tr>"
+        for r in drills.iter_rows(named=True)
+    )
+    ttrs = [x for x in drills["ttr_s"].to_list() if x is not None]
+    mttr = fmt_dur(sum(ttrs) / len(ttrs)) if ttrs else "—"
+    outs = []
+    if drills.height:
+        outs.append(_chart("comparison", lab["comparison"], charts.drill_comparison(drills, lab)))
+        _images(outs, folder)
+    body = f"""<h1>{e(lab["title"])}</h1>
+<h2>{e(lab["drills"])}</h2>
+<table id=drills><tr><th>{e(lab["drill"])}</th><th>{e(lab["foundation"])}</th><th>{e(lab["injected"])}</th>
+<th>{e(lab["detected"])}</th><th>{e(lab["ttd"])}</th><th>{e(lab["recovered"])}</th><th>{e(lab["ttr"])}</th></tr>{rows}</table>
+<p>{e(lab["mttr"])} = {e(mttr)} (n = {len(ttrs)})</p>
+""" + "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
+    (folder / "index.html").write_text(_page(lab["title"], body, outs, lang), encoding="utf-8")

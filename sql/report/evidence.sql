@@ -1,0 +1,23 @@
+-- What the log says at each evidence reference of one drill (metric -> file:line).
+-- grain: one row per (reference, matching row); upstream: drill_metrics, outages, events, probes, alerts
+with refs as (
+    select 'injected_at' as what, injected_evidence as ref from drill_metrics where drill = $drill
+    union all select 'detected_at', detected_evidence from drill_metrics where drill = $drill
+    union all select 'recovered_at', recovered_evidence from drill_metrics where drill = $drill
+    union all select capability || ' down', start_evidence from outages where drill = $drill
+    union all select capability || ' restored', end_evidence from outages where drill = $drill
+),
+rows_ as (
+    select source_file || ':' || source_line as ref, ts, message as text from events where drill = $drill
+    union all
+    select source_file || ':' || source_line, ts,
+           capability || ' ' || case when ok then 'ok' else 'FAILED' end || coalesce(' — ' || detail, '')
+    from probes where drill = $drill
+    union all
+    select source_file || ':' || source_line, ts, state || ': ' || subject from alerts where drill = $drill
+)
+select r.what, r.ref, min(x.ts) as ts, string_agg(distinct x.text, ' | ') as text
+from refs r left join rows_ x on x.ref = r.ref
+where r.ref is not null
+group by r.what, r.ref
+order by min(x.ts) nulls last, r.what

@@ -1,0 +1,30 @@
+-- Capability swimlanes for one drill: observed coverage, outages, and the drill window.
+-- grain: one row per (capability, interval, state); state in ('window', 'observed', 'down')
+-- upstream: probes, outages, drill_metrics
+-- definition: an observation covers [ts, ts + interval) where interval is the probe's interval_s, else the
+-- median spacing of its source's observations (CONTRACT §4 "unknown"); down intervals are the outages.
+with d as (
+    select drill, injected_at, recovered_at from drill_metrics where drill = $drill
+),
+obs as (
+    select p.capability, p.source_file, p.ts, p.interval_s,
+           epoch(p.ts) - epoch(lag(p.ts) over (partition by p.capability, p.source_file order by p.ts)) as gap_s
+    from probes p
+    where p.drill = $drill and p.ok is not null
+),
+cov as (
+    select capability, ts as started_at,
+           ts + to_seconds(coalesce(interval_s, median(gap_s) over (partition by capability, source_file), 60)) as ended_at
+    from obs
+),
+caps as (select distinct capability from probes where drill = $drill and ok is not null)
+select c.capability, 'window' as state,
+       least(coalesce(d.injected_at, (select min(started_at) from cov)), (select min(started_at) from cov)) as started_at,
+       greatest(coalesce(d.recovered_at, (select max(ended_at) from cov)), (select max(ended_at) from cov)) as ended_at,
+       null as evidence
+from caps c cross join d
+union all
+select capability, 'observed', started_at, ended_at, null from cov
+union all
+select capability, 'down', started_at, ended_at, start_evidence from outages where drill = $drill
+order by capability, state, started_at

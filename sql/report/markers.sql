@@ -1,0 +1,20 @@
+-- Vertical rules on the drill's charts: injection, detection, recovery, BOSH cck start/end, operator notes of power-on.
+-- grain: one row per marker; upstream: drill_metrics, bosh_tasks, events (kind 'note')
+select ts, label, kind from (
+    select injected_at as ts, 'injection' as label, 'injection' as kind from drill_metrics where drill = $drill
+    union all
+    select detected_at, 'detection', 'detection' from drill_metrics where drill = $drill
+    union all
+    select recovered_at, 'recovery', 'recovered' from drill_metrics where drill = $drill
+    union all
+    select started_at, 'cck ' || task_id || ' start', 'mitigation' from bosh_tasks
+    where drill = $drill and description = 'apply resolutions'
+    union all
+    select ended_at, 'cck ' || task_id || ' end', 'mitigation' from bosh_tasks
+    where drill = $drill and description = 'apply resolutions'
+    union all
+    select min(ts), 'power on', 'mitigation' from events
+    where drill = $drill and kind = 'note'
+      and regexp_matches(lower(message), '(power(ed)? on|기동|재기동|restart|boot)')
+) where ts is not null
+order by ts

@@ -1,0 +1,304 @@
+"""The report: chart specs carry the right data, images have the right size, and the pages work offline in
+a real headless Chromium with every network request blocked, with log text escaped (no XSS)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from drillscope.build import build
+from ingest.lake import write_atomic
+from reports.render import write_report
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+XSS = "<img src=x onerror=window.__xss=1>"
+DRILL = "2019-01-03-az1"
+
+
+def kst(h: int, m: int, s: int = 0) -> datetime:
+    return datetime(2019, 1, 3, h, m, s, tzinfo=UTC) - timedelta(hours=9)
+
+
+def _lake(out: Path) -> Path:
+    lake = out / "lake"
+    prov = {"source_type": "cf_cli", "source_file": "cf/push_probe.log"}
+    probes = []
+    for i, minute in enumerate(range(20, 60)):  # 10:20 .. 10:59, failing 10:29 .. 10:42
+        probes.append(
+            {
+                "drill": DRILL,
+                "ts": kst(10, minute),
+                "capability": "cf_push",
+                "ok": not (29 <= minute <= 42),
+                "status": "ok" if not (29 <= minute <= 42) else "failed",
+                "detail": None if not (29 <= minute <= 42) else "502 Bad Gateway",
+                "interval_s": 60.0,
+                "source_line": 1 + 10 * i,
+                **prov,
+            }
+        )
+    write_atomic(lake, "probes", DRILL, "p", probes)
+    write_atomic(
+        lake,
+        "drills",
+        DRILL,
+        "drill",
+        [
+            {
+                "drill": DRILL,
+                "name": "AZ1 power-off drill",
+                "kind": "drill",
+                "foundation": "cf-54c9c2f906b6aba996cd",
+                "timezone": "Asia/Seoul",
+                "director_timezone": "UTC",
+                "injected_at": kst(10, 25),
+                "has_toml": True,
+            }
+        ],
+    )
+    write_atomic(
+        lake,
+        "alerts",
+        DRILL,
+        "a",
+        [
+            {
+                "drill": DRILL,
+                "ts": kst(10, 28),
+                "alert": "cf push health check",
+                "state": "firing",
+                "severity": "critical",
+                "subject": "CRITICAL Threshold Event: cf push",
+                "kind": "alert",
+                "message_id": "<m1@x>",
+                "source_type": "email",
+                "source_file": "mail/01.eml",
+                "source_line": 1,
+            }
+        ],
+    )
+    write_atomic(
+        lake,
+        "events",
+        DRILL,
+        "e",
+        [
+            {
+                "drill": DRILL,
+                "ts": kst(10, 50),
+                "kind": "note",
+                "severity": "info",
+                "message": f"서버 정상 기동 {XSS}",
+                "source_type": "notes",
+                "source_file": "notes.md",
+                "source_line": 12,
+            },
+            {
+                "drill": DRILL,
+                "ts": kst(10, 28),
+                "kind": "alert_email",
+                "severity": "critical",
+                "message": "CRITICAL Threshold Event: cf push",
+                "source_type": "email",
+                "source_file": "mail/01.eml",
+                "source_line": 1,
+            },
+        ],
+    )
+    write_atomic(
+        lake,
+        "bosh_tasks",
+        DRILL,
+        "t",
+        [
+            {
+                "drill": DRILL,
+                "task_id": 1234,
+                "description": "apply resolutions",
+                "state": "done",
+                "started_at": kst(10, 51, 28),
+                "ended_at": kst(11, 17, 7),
+                "source_type": "bosh_task",
+                "source_file": "bosh/cck_console.txt",
+                "source_line": 30,
+            }
+        ],
+    )
+    vms = []
+    for snap, state in (
+        (kst(10, 20, 2), "running"),
+        (kst(10, 40, 2), "unresponsive agent"),
+        (kst(11, 19), "running"),
+    ):
+        for k in range(3):
+            vms.append(
+                {
+                    "drill": DRILL,
+                    "ts": snap,
+                    "instance": f"diego_cell/{k}",
+                    "az": "az1",
+                    "process_state": state,
+                    "source_type": "bosh_table",
+                    "source_file": "bosh/vms.txt",
+                    "source_line": 7 + k,
+                }
+            )
+    write_atomic(lake, "vm_states", DRILL, "v", vms)
+    metrics = [
+        {
+            "drill": DRILL,
+            "ts": kst(10, m),
+            "metric": "health.check.cliCommand.push",
+            "value": 0.0 if 29 <= m <= 42 else 1.0,
+            "interval_s": 60.0,
+            "source_type": "healthwatch",
+            "source_file": "hw/push.json",
+            "source_line": 3,
+        }
+        for m in range(20, 60)
+        if not (30 <= m <= 35)  # a gap: no data 10:30 .. 10:35
+    ]
+    write_atomic(lake, "metrics", DRILL, "m", metrics)
+    return lake
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    _lake(out)
+    build(out)
+    write_report(out)
+    return out / "report"
+
+
+def _specs(page: Path) -> dict[str, dict]:
+    text = page.read_text(encoding="utf-8")
+    out = {}
+    for m in re.finditer(r"vegaEmbed\('#chart-(\w+)', (\{.*?\}), \{renderer", text):
+        out[m.group(1)] = json.loads(m.group(2))
+    return out
+
+
+def _values(spec: dict) -> list[dict]:
+    vals = []
+    for ds in spec.get("datasets", {}).values():
+        vals.extend(ds)
+    return vals
+
+
+def test_files_written(report: Path) -> None:
+    d = report / DRILL
+    names = sorted(p.name for p in d.iterdir())
+    for chart in ("swimlanes", "events", "tasks", "vms", "metrics"):
+        assert f"{chart}.png" in names and f"{chart}.svg" in names
+    assert "index.html" in names and "summary.md" in names
+    assert (report / "index.html").exists()
+    md = (d / "summary.md").read_text(encoding="utf-8")
+    assert "| cf_push | 2019-01-03 10:29:00 KST | 2019-01-03 10:43:00 KST | 14m00s |" in md
+    assert "![" in md and "(swimlanes.png)" in md
+
+
+def test_swimlane_spec_data(report: Path) -> None:
+    specs = _specs(report / DRILL / "index.html")
+    vals = _values(specs["swimlanes"])
+    down = [v for v in vals if v.get("state") == "down"]
+    assert [(v["capability"], v["started_at"], v["ended_at"]) for v in down] == [
+        ("cf_push", "2019-01-03T10:29:00Z", "2019-01-03T10:43:00Z")
+    ]
+    observed = [v for v in vals if v.get("state") == "observed"]
+    assert len(observed) == 40
+    labels = {v["label"]: v["ts"] for v in vals if "label" in v}
+    assert labels["injection"] == "2019-01-03T10:25:00Z"
+    assert labels["detection"] == "2019-01-03T10:28:00Z"
+    assert labels["cck 1234 start"] == "2019-01-03T10:51:28Z"
+    assert labels["cck 1234 end"] == "2019-01-03T11:17:07Z"
+    assert labels["power on"] == "2019-01-03T10:50:00Z"
+
+
+def test_metric_gap_is_a_gap(report: Path) -> None:
+    vals = [v for v in _values(_specs(report / DRILL / "index.html")["metrics"]) if "metric" in v]
+    nulls = [v for v in vals if v.get("value") is None]
+    assert [v["ts"] for v in nulls] == [
+        "2019-01-03T10:35:59Z"
+    ]  # one break just before the sample after the gap
+    assert len(vals) == 34 + 1
+
+
+def test_png_has_the_svg_size(report: Path) -> None:
+    for chart in ("swimlanes", "vms"):
+        png = (report / DRILL / f"{chart}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+        w, h = struct.unpack(">II", png[16:24])
+        svg = (report / DRILL / f"{chart}.svg").read_text(encoding="utf-8")
+        sw, sh = (float(x) for x in re.search(r'<svg[^>]* width="([\d.]+)" height="([\d.]+)"', svg).groups())
+        assert (w, h) == (round(sw * 1.5), round(sh * 1.5))
+
+
+def test_xss_is_escaped_in_html(report: Path) -> None:
+    text = (report / DRILL / "index.html").read_text(encoding="utf-8")
+    assert XSS not in text
+    assert html_escaped(XSS) in text
+
+
+def html_escaped(s: str) -> str:
+    import html
+
+    return html.escape(s)
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (.ci/run installs it)"
+)
+@pytest.mark.parametrize("page", ["index.html", f"{DRILL}/index.html"])
+def test_pages_render_offline_in_chromium(report: Path, page: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    blocked: list[str] = []
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        pg.route("**/*", route)
+        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto((report / page).as_uri())
+        charts = pg.locator("div.chart")
+        n = charts.count()
+        assert n >= 1
+        pg.wait_for_function(
+            f"document.querySelectorAll('div.chart svg.marks').length === {n}", timeout=20000
+        )
+        for i in range(n):
+            marks = charts.nth(i).locator(
+                "svg .mark-rect path, svg .mark-symbol path, svg .mark-line path, svg .mark-rule line"
+            )
+            assert marks.count() > 0, f"chart {i} of {page} drew no marks"
+        assert pg.evaluate("window.__xss") is None
+        if page != "index.html":
+            assert XSS in pg.locator("#timeline").inner_text()
+        pg.screenshot(path=str(ARTIFACTS / f"report-{page.replace('/', '-')}.png"), full_page=True)
+        browser.close()
+    assert errors == []
+    assert blocked == []
+    assert dialogs == []
