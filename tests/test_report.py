@@ -302,3 +302,27 @@ def test_pages_render_offline_in_chromium(report: Path, page: str) -> None:
     assert errors == []
     assert blocked == []
     assert dialogs == []
+
+
+def test_hangul_renders_in_png() -> None:
+    """With no Korean font every syllable is drawn as the same empty box: two different syllables give
+    identical PNGs. With fonts-nanum (installed by .ci/run) they differ."""
+    import altair as alt
+    import vl_convert as vlc
+
+    from reports.charts import FONT
+
+    def png(text: str) -> bytes:
+        spec = alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().properties(title=text * 4)
+        return vlc.vegalite_to_png(spec.configure(font=FONT).to_dict())
+
+    assert png("가") != png("나")
+
+
+def test_korean_report(tmp_path: Path) -> None:
+    _lake(tmp_path)
+    build(tmp_path)
+    write_report(tmp_path, [DRILL], lang="ko")
+    text = (tmp_path / "report" / DRILL / "index.html").read_text(encoding="utf-8")
+    assert "<h2>요약</h2>" in text and "기능별 가용 상태" in text
+    assert '<html lang="ko">' in text
