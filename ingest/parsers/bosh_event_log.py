@@ -3,7 +3,7 @@
 Keys: time (unix seconds, UTC), stage, tags, total, task, index, state (started | finished | failed |
 in_progress), progress, data ({error} / {status}); task-level errors `{"time", "error": {code, message}}`;
 warnings/deprecations `{"time", "type", "message"}`. On a TTY the capture is wrapped in `Task N` /
-`Task N done` lines, which give the task id and state.
+`Task N done` lines, which give the task id and state; a redirected capture is pure JSONL (FORMATS.md §2).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 
 from ingest.context import FileContext
-from ingest.parsers._bosh import cck_row
+from ingest.parsers._bosh import cck_row, strip_ansi, task_description, task_id_from_file_name
 
 NAME = "bosh_event_log"
 
@@ -40,17 +40,19 @@ def parse(ctx: FileContext) -> None:
     events: list[dict] = []
     cck: list[dict] = []
     task_id: int | None = None
-    started: dict[tuple, datetime] = {}
+    task_line: int | None = None
+    started: dict[tuple, tuple[datetime, int]] = {}  # open (stage, tags, task) -> start instant, line
+    stages: set[str] = set()
     first_ts: datetime | None = None
     last_ts: datetime | None = None
     final_state: str | None = None
     for n, raw in enumerate(ctx.lines, 1):
-        line = raw.strip()
+        line = strip_ansi(raw).strip()
         if not line:
             ctx.count(ignorable=1)
             continue
         if m := _TASK_HDR.match(line):
-            task_id = int(m.group(1))
+            task_id, task_line = int(m.group(1)), task_line or n
             ctx.count(parsed=1)
             continue
         if m := _TASK_END.match(line):
@@ -67,9 +69,10 @@ def parse(ctx: FileContext) -> None:
             ctx.quarantine(n, "not a BOSH event JSON object", raw)
             continue
         ctx.count(parsed=1)
+        task_line = task_line or n
         first_ts = first_ts or ts
         last_ts = ts
-        base = {"ts": ts, "task_id": task_id, "source_line": n}
+        base = {"ts": ts, "task_id": task_id, "source_line": n, "component": "bosh"}
         if "error" in ev:
             err = ev["error"] if isinstance(ev["error"], dict) else {"message": str(ev["error"])}
             events.append(
@@ -95,32 +98,67 @@ def parse(ctx: FileContext) -> None:
             continue
         stage, task, state = str(ev.get("stage", "")), str(ev.get("task", "")), str(ev.get("state", ""))
         tags = ev.get("tags") or []
+        stages.add(stage)
         key = (stage, tuple(tags), task)
         data = ev.get("data") or {}
+        # the CLI's rendering of the event (reporter.go): `<stage>[ <tags>]: <task>`
         msg = f"{stage}{' ' + ', '.join(map(str, tags)) if tags else ''}: {task}"
+        cr = cck_row(task, stage)
         dur = None
+        start: tuple[datetime, int] | None = None
         if state == "started":
-            started[key] = ts
+            started[key] = (ts, n)
         elif state in ("finished", "failed") and key in started:
-            dur = (ts - started[key]).total_seconds()
-        if state == "failed" and isinstance(data, dict) and data.get("error"):
-            msg += f" -- Error: {data['error']}"
-        elif state == "in_progress" and isinstance(data, dict) and data.get("status"):
+            start = started.pop(key)
+            dur = (ts - start[0]).total_seconds()
+        if state == "in_progress" and isinstance(data, dict) and data.get("status"):
             msg += f" -- {data['status']}"
         events.append(
             {
                 **base,
-                "ts_role": state or "logged",
+                # a failed event is the end of its step, like finished (the same as bosh_task's text)
+                "ts_role": "finished" if state == "failed" else (state or "logged"),
                 "kind": "bosh_stage",
-                "component": "bosh",
+                "instance": cr["instance"] if cr else None,
                 "severity": "error" if state == "failed" else "info",
                 "message": msg,
             }
         )
-        if state in ("finished", "failed") and (row := cck_row(task, stage)):
-            cck.append({**base, **row, "ts": started.get(key, ts), "duration_s": dur})
-    ctx.emit("events", events)
+        if state == "failed" and isinstance(data, dict) and data.get("error"):
+            events.append(
+                {
+                    **base,
+                    "ts_role": "finished",
+                    "kind": "bosh_task_error",
+                    "instance": cr["instance"] if cr else None,
+                    "severity": "error",
+                    "message": str(data["error"]),
+                }
+            )
+        if state in ("finished", "failed") and cr:
+            cck.append(
+                {
+                    **cr,
+                    "task_id": task_id,
+                    "ts": start[0] if start else ts,
+                    "duration_s": dur,
+                    "source_line": start[1] if start else n,
+                }
+            )
+    # resolutions that started and never finished in this capture (task cancelled or cut off)
+    for (stage, _tags, task), (ts, n) in started.items():
+        if cr := cck_row(task, stage):
+            cck.append({**cr, "ts": ts, "task_id": task_id, "duration_s": None, "source_line": n})
+    if task_id is None:
+        # a redirected capture (`> file`) has no `Task N` wrapper; operators name the file after the
+        # task (`task_1234_event.jsonl`), so take the id from the file name as a fallback
+        task_id = task_id_from_file_name(ctx.source_file)
+        for row in events + cck:
+            row["task_id"] = task_id
+    if events:
+        ctx.emit("events", events)
     if cck:
+        cck.sort(key=lambda r: r["source_line"])
         ctx.emit("cck_problems", cck)
     if task_id is not None and first_ts is not None:
         ctx.emit(
@@ -128,10 +166,11 @@ def parse(ctx: FileContext) -> None:
             [
                 {
                     "task_id": task_id,
+                    "description": task_description(stages),
                     "state": final_state,
                     "started_at": first_ts,
                     "ended_at": last_ts,
-                    "source_line": 1,
+                    "source_line": task_line or 1,
                 }
             ],
         )
