@@ -1,0 +1,38 @@
+-- source_outages: outages of a capability as one source (file) sees them, before the union across sources.
+-- Grain: one row per (drill, capability, source_file, outage).
+-- Upstream: stg_observations.
+-- CONTRACT §4 (outage): "within each source (file) that observes it, an outage starts at a failed observation
+-- that follows a passing one (or the start of that source's data) and ends at the first passing observation
+-- after it". Gaps and islands: grp = passing observations so far, so the failures after the k-th pass share
+-- grp k and the (k+1)-th pass ends them. Open outages (no pass after them) keep ended_at NULL here: they end at
+-- recovered_at, which needs the closed ones first (drill_recovery), and are closed in `outages`.
+CREATE OR REPLACE TABLE source_outages AS
+WITH numbered AS (
+    SELECT *,
+           count(*) FILTER (WHERE ok) OVER w AS grp,
+           max(ts) OVER (PARTITION BY drill, capability, source_file) AS data_end
+    FROM stg_observations
+    WINDOW w AS (PARTITION BY drill, capability, source_file ORDER BY ts, source_line
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+fails AS (
+    SELECT drill, capability, source_file, grp,
+           any_value(source_type) AS source_type,
+           min(ts) AS started_at,
+           arg_min(source_line, (ts, source_line)) AS start_line,
+           arg_min(detail, (ts, source_line)) AS start_detail,
+           max(ts) AS last_failure_at,
+           count(*) AS failures,
+           any_value(data_end) AS data_end
+    FROM numbered WHERE NOT ok
+    GROUP BY drill, capability, source_file, grp
+),
+passes AS (
+    SELECT drill, capability, source_file, grp, ts AS ended_at, source_line AS end_line
+    FROM numbered WHERE ok
+)
+SELECT f.drill, f.capability, f.source_file, f.source_type, f.started_at, f.start_line, f.start_detail,
+       f.last_failure_at, f.failures, p.ended_at, p.end_line, p.ended_at IS NULL AS open, f.data_end
+FROM fails f
+LEFT JOIN passes p ON p.drill = f.drill AND p.capability = f.capability
+                  AND p.source_file = f.source_file AND p.grp = f.grp + 1;

@@ -1,0 +1,42 @@
+-- drill_recovery: recovered_at per drill (drill.toml, else inferred) and its evidence; breaks the circularity
+-- between recovered_at and open outages (it reads only closed per-source outages and BOSH tasks).
+-- Grain: one row per drill.
+-- Upstream: stg_drills, source_outages, bosh_tasks, stg_observations.
+-- CONTRACT §4 (recovered_at): "drill.toml, else the later of the end of the last closed outage (any
+-- capability) and the end of the last BOSH task started after injected_at. Notes never set it."
+-- "Started after injected_at" is taken as started_at >= injected_at. Ties prefer the outage.
+-- data_end (the drill's last observation) is where open outages end when no recovered_at can be had.
+CREATE OR REPLACE TABLE drill_recovery AS
+WITH candidates AS (
+    SELECT o.drill, o.ended_at AS ts, 0 AS pref, o.source_type, o.source_file, o.end_line AS source_line,
+           o.capability || ' restored' AS what
+    FROM source_outages o WHERE NOT o.open
+    UNION ALL
+    SELECT t.drill, t.ended_at, 1, t.source_type, t.source_file, t.source_line,
+           'bosh task ' || t.task_id || ' ended' || coalesce(' (' || t.state || ')', '')
+           || coalesce(': ' || t.description, '')
+    FROM bosh_tasks t JOIN stg_drills d USING (drill)
+    WHERE t.ended_at IS NOT NULL AND t.started_at >= d.injected_at
+),
+last_candidate AS (
+    SELECT * FROM candidates
+    QUALIFY row_number() OVER (PARTITION BY drill ORDER BY ts DESC, pref, source_file, source_line) = 1
+),
+data_end AS (
+    SELECT drill, max(ts) AS data_end FROM stg_observations GROUP BY drill
+)
+SELECT d.drill,
+       coalesce(d.manifest_recovered_at, c.ts) AS recovered_at,
+       CASE WHEN d.manifest_recovered_at IS NOT NULL THEN 'manifest' WHEN c.ts IS NOT NULL THEN 'inferred' END
+           AS recovered_by,
+       CASE WHEN d.manifest_recovered_at IS NOT NULL THEN 'drill.toml'
+            WHEN c.source_line IS NOT NULL THEN c.source_file || ':' || c.source_line
+            ELSE c.source_file END AS recovered_evidence,
+       CASE WHEN d.manifest_recovered_at IS NOT NULL THEN 'drill.toml' ELSE c.source_type END AS recovered_source_type,
+       CASE WHEN d.manifest_recovered_at IS NOT NULL THEN 'drill.toml' ELSE c.source_file END AS recovered_source_file,
+       CASE WHEN d.manifest_recovered_at IS NULL THEN c.source_line END AS recovered_source_line,
+       CASE WHEN d.manifest_recovered_at IS NULL THEN c.what END AS recovered_what,
+       e.data_end
+FROM stg_drills d
+LEFT JOIN last_candidate c USING (drill)
+LEFT JOIN data_end e USING (drill);

@@ -1,0 +1,22 @@
+-- drill_metrics: per drill, injection, detection and recovery with TTD/TTR and their evidence (CONTRACT §3).
+-- Grain: one row per drill.
+-- Upstream: stg_drills, stg_alerts, drill_recovery.
+-- CONTRACT §4: injected_at (stg_drills); "detected_at: the first firing alert at or after injected_at (the same
+-- mail seen twice counts once: Message-ID). ttd_s = detected_at − injected_at; both null when no alert fired";
+-- recovered_at (drill_recovery); "ttr_s = recovered_at − injected_at". Evidence: `source_file:source_line`,
+-- or `drill.toml` when the manifest set the instant. Seconds are DOUBLE.
+CREATE OR REPLACE TABLE drill_metrics AS
+WITH detection AS (
+    SELECT a.drill, a.ts AS detected_at, a.source_file || ':' || a.source_line AS detected_evidence
+    FROM stg_alerts a JOIN stg_drills d USING (drill)
+    WHERE a.ts >= d.injected_at
+    QUALIFY row_number() OVER (PARTITION BY a.drill ORDER BY a.ts, a.source_file, a.source_line) = 1
+)
+SELECT d.drill, d.foundation, d.injected_at, d.injected_by, x.detected_at, r.recovered_at,
+       epoch(x.detected_at) - epoch(d.injected_at) AS ttd_s,
+       epoch(r.recovered_at) - epoch(d.injected_at) AS ttr_s,
+       d.injected_evidence, x.detected_evidence, r.recovered_evidence
+FROM stg_drills d
+LEFT JOIN detection x USING (drill)
+LEFT JOIN drill_recovery r USING (drill)
+ORDER BY d.drill;

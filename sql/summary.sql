@@ -1,0 +1,40 @@
+-- summary: one row per drill for `drillscope run`: its key instants in the drill's time zone, TTD, TTR and
+-- the downtime per capability.
+-- Grain: one row per drill.
+-- Upstream: drill_metrics, capability_metrics, stg_drills.
+-- CONTRACT §4: ttd_s and ttr_s (shown as mm:ss, minutes may pass 59), downtime_s per capability (shown as
+-- XmYYs, XhYYmZZs past an hour); instants as 'YYYY-MM-DD HH:MM:SS' wall-clock time in the drill's `timezone`.
+WITH fmt AS (
+    SELECT d.drill, d.timezone, m.injected_at, m.injected_by, m.detected_at, m.recovered_at, m.ttd_s, m.ttr_s
+    FROM drill_metrics m JOIN stg_drills d USING (drill)
+),
+downtime AS (
+    SELECT drill,
+           string_agg(capability || ' ' || CASE
+                WHEN round(downtime_s) >= 3600 THEN
+                    (round(downtime_s)::BIGINT // 3600)::VARCHAR || 'h'
+                    || lpad(((round(downtime_s)::BIGINT % 3600) // 60)::VARCHAR, 2, '0') || 'm'
+                    || lpad((round(downtime_s)::BIGINT % 60)::VARCHAR, 2, '0') || 's'
+                ELSE (round(downtime_s)::BIGINT // 60)::VARCHAR || 'm'
+                    || lpad((round(downtime_s)::BIGINT % 60)::VARCHAR, 2, '0') || 's' END,
+                ', ' ORDER BY downtime_s DESC, capability) AS downtime
+    FROM capability_metrics
+    GROUP BY drill
+)
+SELECT f.drill,
+       f.timezone,
+       strftime(timezone(f.timezone, f.injected_at), '%Y-%m-%d %H:%M:%S')
+           || CASE WHEN f.injected_by = 'inferred' THEN ' (inferred)' ELSE '' END AS injected,
+       strftime(timezone(f.timezone, f.detected_at), '%Y-%m-%d %H:%M:%S') AS detected,
+       CASE WHEN f.ttd_s IS NOT NULL THEN
+           CASE WHEN f.ttd_s < 0 THEN '-' ELSE '' END
+           || lpad((abs(round(f.ttd_s))::BIGINT // 60)::VARCHAR, 2, '0') || ':'
+           || lpad((abs(round(f.ttd_s))::BIGINT % 60)::VARCHAR, 2, '0') END AS ttd,
+       strftime(timezone(f.timezone, f.recovered_at), '%Y-%m-%d %H:%M:%S') AS recovered,
+       CASE WHEN f.ttr_s IS NOT NULL THEN
+           CASE WHEN f.ttr_s < 0 THEN '-' ELSE '' END
+           || lpad((abs(round(f.ttr_s))::BIGINT // 60)::VARCHAR, 2, '0') || ':'
+           || lpad((abs(round(f.ttr_s))::BIGINT % 60)::VARCHAR, 2, '0') END AS ttr,
+       coalesce(dt.downtime, '') AS downtime
+FROM fmt f LEFT JOIN downtime dt USING (drill)
+ORDER BY f.injected_at NULLS LAST, f.drill;
