@@ -5,4 +5,5 @@
 -- not-run probes or from drill.toml `capabilities` has no measured availability.
 SELECT c.drill, c.capability, c.unknown_s
 FROM capability_metrics c
-WHERE NOT EXISTS (SELECT 1 FROM stg_observations o WHERE o.drill = c.drill AND o.capability = c.capability);
+WHERE NOT EXISTS (SELECT 1 FROM stg_observations o WHERE o.drill = c.drill AND o.capability = c.capability)
+ORDER BY c.drill, c.capability;

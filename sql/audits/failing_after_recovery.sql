@@ -12,4 +12,5 @@ WHERE NOT o.ok AND o.ts > m.recovered_at
   AND NOT EXISTS (SELECT 1 FROM stg_observations p
                   WHERE p.drill = o.drill AND p.capability = o.capability AND p.source_file = o.source_file
                     AND p.ok AND p.ts > o.ts)
-GROUP BY o.drill, o.capability, o.source_file;
+GROUP BY o.drill, o.capability, o.source_file
+ORDER BY o.drill, o.capability, o.source_file;

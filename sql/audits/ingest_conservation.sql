@@ -5,4 +5,5 @@
 SELECT drill, source_file, source_type, lines, parsed_lines, quarantined, ignorable, status
 FROM ingest_files
 WHERE status IN ('ok', 'partial')
-  AND lines IS DISTINCT FROM parsed_lines + quarantined + ignorable;
+  AND lines IS DISTINCT FROM parsed_lines + quarantined + ignorable
+ORDER BY drill, source_file;

@@ -4,4 +4,5 @@
 -- CONTRACT §3/§4 outages: an interval [started_at, ended_at] with duration_s = ended_at − started_at ≥ 0.
 SELECT drill, capability, started_at, ended_at, duration_s, start_evidence, end_evidence
 FROM outages
-WHERE started_at IS NULL OR ended_at IS NULL OR ended_at < started_at;
+WHERE started_at IS NULL OR ended_at IS NULL OR ended_at < started_at
+ORDER BY drill, capability, started_at;

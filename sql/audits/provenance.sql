@@ -18,4 +18,5 @@ WHERE source_file IS NULL OR source_line IS NULL
 UNION ALL SELECT 'quarantine', drill, source_file, source_line FROM quarantine
 WHERE source_file IS NULL OR source_line IS NULL
 UNION ALL SELECT 'bosh_tasks', drill, source_file, source_line FROM bosh_tasks
-WHERE source_file IS NULL;
+WHERE source_file IS NULL
+ORDER BY ALL;
