@@ -1,0 +1,561 @@
+"""BOSH director task debug logs (`bosh task N --debug`, `/var/vcap/store/director/tasks/N/debug`) and the
+health monitor log (`/var/vcap/sys/log/health_monitor/health_monitor.log`), parsed vectorized with polars.
+
+Formats (FORMATS.md §3, §8, §9):
+  director  `D, [2019-01-03T01:51:28.313280 #23851] [task:1234] DEBUG -- DirectorJobRunner: <msg>`
+            (bosh_common ThreadFormatter on the logging gem 2.2.2, µs timestamps, DIR-268)
+  HM        `I, [2019-01-03T01:26:14.004405 #6321]  INFO : [ALERT] Alert @ 2019-01-03 01:26:14 UTC, severity 2: ...`
+            (logging gem default layout, bosh-monitor of DIR-268)
+Every physical line that is not a record head continues the record above it: SQL with embedded newlines
+(the `event_output` dump of the final task UPDATE looks like event JSON but is SQL text), CPI stderr
+(bosh_cpi Ruby Logger lines with no `[thread]` field, backtraces included) and exception backtraces.
+
+The log's clock is the director host's local time with no zone marker: it is read in the drill's
+`director_timezone` and stored as UTC. The parser never shifts times on its own guess; it compares the
+record timestamps with the `+0000` SQL literals on the same line (the HM log: with the `Alert @ ... UTC`
+instant) and adds a note to the file's `ingest_files.message` when the clock looks like another zone.
+
+Documented choice: one `events` row per record that matters to a drill timeline, not per record. A 1 GB
+debug log holds millions of SQL statements and NATS pings; those records (SQL, `SENT`/`RECEIVED`,
+checkpoints, `Looking for task`, HM `(Event logger)`/`(Resurrector)` echoes of an alert) are parsed and
+counted in `parsed_lines` but produce no row. Kinds written:
+  director_task  task lifecycle (`Enqueuing task`, `Starting task`, `Done`, `Task took`, `Task N cancelled`,
+                 `Task N was terminated`) and ERROR/FATAL records with a backtrace on a `task:N` thread
+  bosh_lock      Acquiring/Acquired/Renewing/Deleted lock, `Acquiring deployment lock on`, lock failures
+  cck            `Applying problem resolutions`, `<desc> (<type> <rid>): <plan>`, scan findings, errors
+  agent_timeout  `Timed out sending ...` / `Timed out pinging ...`
+  cpi            external-cpi requests (message has the method) and responses (method, exit status, error)
+  slow_sql       SQL that took 1 s or more
+  log_error      any other ERROR/FATAL record (first line + continuation line count)
+  hm_alert       HM `[ALERT]` lines: ts = the `Alert @` instant (UTC), severity = the alert severity number
+  hm             HM analyzer passes (`Analyzed N agents, took S seconds`)
+`bosh_tasks` gets one row per task the log belongs to (`Starting task: N`, the `Found task #<...>` dump,
+the final `UPDATE "tasks" SET "state" = ...` and `Task took ...`).
+
+Speed: the file is cut in ~16 MiB blocks at record heads; each block is split into lines with polars,
+record heads are found with one anchored regex, and only the few candidate heads are parsed in full, so
+memory stays flat and counting stays exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from statistics import median
+from typing import Any
+
+import polars as pl
+
+from ingest.context import FileContext
+
+NAME = "bosh_debug"
+
+SAMPLE = """\
+I, [2019-01-03T01:51:27.802301 #7262] [0x2ae3b3a0c8d4]  INFO -- TaskHelper: Enqueuing task: 1234
+I, [2019-01-03T01:51:28.323258 #23851] []  INFO -- DirectorJobRunner: Starting task: 1234
+D, [2019-01-03T01:51:28.349695 #23851] [task:1234] DEBUG -- DirectorJobRunner: Acquiring lock: lock:deployment:cf-1
+D, [2019-01-03T01:51:40.298408 #23851] [task:1234] DEBUG -- DirectorJobRunner: [external-cpi] [cpi-602364] \
+response: {"result":{},"error":null,"log":""}, err: I, [2019-01-03T01:51:38.947976 #24006]  INFO -- \
+[req_id cpi-602364]: Starting info...
+, exit_status: pid 24006 exit 0
+I, [2019-01-03T02:17:07.683657 #23851] [task:1234]  INFO -- DirectorJobRunner: Done
+"""
+
+BLOCK_BYTES = 16 << 20
+MESSAGE_CHARS = 500
+CALIBRATION_SAMPLES = 2000
+
+_LV = r"(?:DEBUG|INFO|WARN|ERROR|FATAL|ANY)"
+_TS = r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{1,9})?"
+# A record head: the director layout (with `[thread]` and `-- logger:`) or the HM layout (`LEVEL :`).
+# CPI stderr lines (`I, [ts #pid]  INFO -- [req_id cpi-N]: ...`) have no thread field: they are continuations.
+_HEAD_BODY = (
+    r"[DIWEFA], \[" + _TS + r" ?#\d+\] (?:\[[^\]\n]*\] +" + _LV + r" -- [^:\n]*| *" + _LV + r" ):(?: |\r?$)"
+)
+HEAD_RE = "^" + _HEAD_BODY
+_CUT = re.compile(rb"\n(?=" + _HEAD_BODY.replace(r"\r?$", r"\r?\n").encode() + rb")")
+FIELDS_RE = (
+    r"^(?P<sev>[DIWEFA]), \[(?P<ts>"
+    + _TS
+    + r") ?#(?P<pid>\d+)\] (?:\[(?P<thread>[^\]]*)\] +(?P<level>"
+    + _LV
+    + r") -- (?P<logger>[^:]*)| *(?P<hlevel>"
+    + _LV
+    + r") ): ?(?P<msg>.*)$"
+)
+# Heads worth a full parse: every non-DEBUG record, and the few DEBUG messages that matter.
+CAND_RE = (
+    r"^(?:[IWEFA], |D, \[[^\]]*\] (?:\[[^\]]*\] +DEBUG -- [^:]*| *DEBUG ): (?:(?:Acquiring|Acquired|Renewing"
+    r"|Deleted) lock: |\[external-cpi\] |Timed out |Recreating Vm|Deleting Vm|Lock renewal|\([1-9]\d*\.\d+s\) "
+    r"|\(\d+\.\d+s\) (?:\(conn: \d+\) )?UPDATE \"tasks\" SET \"state\" = ))"
+)
+_PROBLEM_TYPES = (
+    "unresponsive_agent|missing_vm|inactive_disk|missing_disk|mount_info_mismatch|invalid_problem"
+)
+APPLY_RE = r"^.+ \((?:" + _PROBLEM_TYPES + r") \d+\): .+$"
+TASK_LIFE_RE = (
+    r"^(?:Starting task: \d+|Enqueuing task: \d+|Done$|Task took |Task \d+ cancelled|Task \d+ was terminated)"
+)
+LOCK_RE = (
+    r"^(?:(?:Acquiring|Acquired|Renewing|Deleted) lock: |Acquiring deployment lock on |Lock renewal thread exiting"
+    r"|Failed to acquire lock|Unable to get deployment lock)"
+)
+CCK_RE = (
+    r"^(?:Applying problem resolutions|Found unresponsive agent|Created problem|Updated problem|Error resolving problem"
+    r"|Agent is responding now|Missing VM|Found (?:inactive|missing) disk|Found problem in mount info"
+    r"|Recreating Vm: |Deleting Vm: |Scanning \d+ (?:VMs|persistent disks))"
+)
+TIMEOUT_RE = r"^Timed out (?:sending|pinging) "
+CPI_RE = r"^\[external-cpi\] \[(cpi-\d+)\] (request|response): "
+SLOW_SQL_RE = r"^\([1-9]\d*\.\d+s\) "
+ALERT_RE = r"^\[ALERT\] Alert @ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC, severity (-?\d+): (.*)$"
+HM_ANALYZED_RE = r"^Analyzed \d+ agents?, took "
+TASK_INFO_RE = (
+    r"^(?:Starting task: \d+|Enqueuing task: \d+|Found task #<|Done$|Task took |Task \d+ cancelled"
+    r"|Task \d+ was terminated|\(\d+\.\d+s\) (?:\(conn: \d+\) )?UPDATE \"tasks\" SET \"state\" = )"
+)
+INSTANCE_RE = r"'([A-Za-z0-9_.-]+/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+_LITERAL_RE = r"'(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\+0000'"
+_HEAD_TS_RE = r"^[DIWEFA], \[(" + _TS + r")"
+
+_PROBE_HEAD = re.compile(HEAD_RE)
+# a whole bosh_cpi stderr line (Ruby Logger, no thread field): a continuation, even as the last line
+_CPI_STDERR = re.compile(r"^[DIWEFA], \[" + _TS + r" ?#\d+\] +" + _LV + r" -- [^:]*: ")
+# `bosh task N --debug` on a TTY wraps the log in CLI lines (FORMATS.md §1.1, §2)
+_WRAPPER = re.compile(r"^(?:Using environment '.*|Using deployment '[^']*'|Task \d+)$")
+_FOOTER = re.compile(r"^(?:|Task (\d+) (done|error|cancelled|timeout)|Succeeded)$")
+_PROBE_GARBAGE = 5  # lines of other text tolerated before the first record
+
+
+def probe(head: str) -> bool:
+    """A director debug log or an HM log: the first record head comes within a few lines of the top."""
+    other = 0
+    for line in head.splitlines()[:60]:
+        if not line.strip() or _WRAPPER.match(line):
+            continue
+        if _PROBE_HEAD.match(line):
+            return True
+        other += 1
+        if other > _PROBE_GARBAGE:
+            return False
+    return False
+
+
+# --------------------------------------------------------------------------------------------------------
+@dataclass
+class _Task:
+    task_id: int
+    deployment: str | None = None
+    description: str | None = None
+    state: str | None = None
+    user: str | None = None
+    result: str | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    end_fallback: datetime | None = None
+    source_line: int | None = None
+
+
+@dataclass
+class _State:
+    heads: int = 0  # record heads seen so far
+    last_task: int | None = None  # task id carried forward across blocks
+    cpi_methods: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"req": pl.String, "method": pl.String})
+    )
+    tasks: dict[int, _Task] = field(default_factory=dict)
+    calib_sql: list[float] = field(default_factory=list)
+    calib_hm: list[float] = field(default_factory=list)
+    calib_at: datetime | None = None
+    replaced: bool = False
+
+
+def parse(ctx: FileContext) -> None:
+    data = ctx.data
+    st = _State()
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    line0 = 0
+    pos = start
+    view = memoryview(data)
+    while pos < len(data):
+        m = _CUT.search(data, pos + BLOCK_BYTES) if len(data) - pos > BLOCK_BYTES else None
+        end = m.start() + 1 if m else len(data)
+        try:
+            text = str(view[pos:end], "utf-8")
+        except UnicodeDecodeError:
+            text = str(view[pos:end], "utf-8", "replace")
+            st.replaced = True
+        line0 += _block(ctx, st, text, line0, last=end == len(data))
+        pos = end
+    if st.replaced:
+        ctx.notes.append("invalid UTF-8 bytes replaced")
+    _emit_tasks(ctx, st)
+    _calibration_notes(ctx, st)
+
+
+def _block(ctx: FileContext, st: _State, text: str, line0: int, last: bool) -> int:
+    """Parse one block of whole records; returns its number of physical lines."""
+    s = pl.Series("l", [text]).str.split("\n").explode()
+    if text.endswith("\n"):
+        s = s.slice(0, len(s) - 1)
+    n = len(s)
+    head = s.str.contains(HEAD_RE)
+    hidx = head.arg_true()
+
+    # the file's tail: CLI footer lines of a TTY capture, a truncated last record head
+    n_body = n
+    if last and len(hidx):
+        n_body = _tail(ctx, st, s, int(hidx[-1]), n, line0, truncated=not text.endswith("\n"))
+    if n_body < n:
+        s, head = s.slice(0, n_body), head.slice(0, n_body)
+
+    # lines before the first record (only the first block can have them: blocks are cut at heads)
+    first = int(hidx[0]) if len(hidx) else n_body
+    if st.heads == 0 and first > 0:
+        _before_first(ctx, s.slice(0, first).to_list(), line0)
+    ctx.count(parsed=n_body - first)
+    if not len(hidx):
+        return n
+
+    rank = head.cum_sum() - 1  # the record each line belongs to (-1: before the first record)
+    nxt = hidx.shift(-1, fill_value=n_body)
+    ncont = (nxt - hidx - 1).cast(pl.Int64)
+    st.heads += len(hidx)
+
+    if len(st.calib_sql) < CALIBRATION_SAMPLES:
+        _calibrate_sql(st, s, head)
+
+    cidx = (head & s.str.contains(CAND_RE)).arg_true()
+    if not len(cidx):
+        return n
+    crank = rank.gather(cidx)
+    cdf = pl.DataFrame(
+        {
+            "i": cidx.cast(pl.Int64),
+            "rank": crank,
+            "line": s.gather(cidx).str.strip_suffix("\r"),
+            "ncont": ncont.gather(crank),
+        }
+    )
+    # the exit status of a CPI call is on the record's last line (`, exit_status: pid N exit 0`)
+    eidx = s.str.contains("exit_status: pid ", literal=True).arg_true()
+    if len(eidx):
+        edf = (
+            pl.DataFrame(
+                {
+                    "rank": rank.gather(eidx),
+                    "rc": s.gather(eidx)
+                    .str.extract(r"exit_status: pid \d+ exit (\d+)\r?$", 1)
+                    .cast(pl.Int64),
+                }
+            )
+            .drop_nulls()
+            .group_by("rank")
+            .agg(pl.col("rc").last())
+        )
+        cdf = cdf.join(edf, on="rank", how="left")
+    else:
+        cdf = cdf.with_columns(rc=pl.lit(None, pl.Int64))
+    events = _events(ctx, st, cdf, line0)
+    if events.height:
+        ctx.emit("events", events.to_arrow())
+    return n
+
+
+def _tail(
+    ctx: FileContext, st: _State, s: pl.Series, last_head: int, n: int, line0: int, truncated: bool
+) -> int:
+    """Handle the end of the file; returns the number of lines left for the body."""
+    k = min(n - last_head - 1, 8)
+    tail = [x.rstrip("\r") for x in s.slice(n - k, k).to_list()] if k > 0 else []
+    if truncated and tail and re.match(r"[DIWEFA], \[\d", tail[-1]) and not _CPI_STDERR.match(tail[-1]):
+        ctx.quarantine(line0 + n, "truncated log record at end of file", tail[-1])
+        tail.pop()
+        n -= 1
+    j = len(tail)
+    while j > 0 and _FOOTER.match(tail[j - 1]):
+        j -= 1
+    if j < len(tail) and any(tail[j:]):  # a CLI footer (blank lines alone stay in the record)
+        for x in tail[j:]:
+            if m := _FOOTER.match(x):
+                if m.group(1):
+                    t = st.tasks.setdefault(int(m.group(1)), _Task(int(m.group(1))))
+                    t.state = m.group(2)
+                    ctx.count(parsed=1)
+                else:
+                    ctx.count(ignorable=1)
+        n -= len(tail) - j
+    return n
+
+
+def _before_first(ctx: FileContext, lines: list[str], line0: int) -> None:
+    bad = []
+    for k, raw in enumerate(lines):
+        line = raw.rstrip("\r")
+        if not line.strip() or _WRAPPER.match(line):
+            ctx.count(ignorable=1)
+        else:
+            bad.append((line0 + k + 1, "continuation line before any log record", line))
+    ctx.quarantine_many(bad)
+
+
+def _calibrate_sql(st: _State, s: pl.Series, head: pl.Series) -> None:
+    """Head timestamp minus the first `+0000` SQL literal on the same line, in seconds."""
+    idx = (head & s.str.contains("+0000'", literal=True)).arg_true().head(500)
+    if not len(idx):
+        return
+    lines = s.gather(idx)
+    df = pl.DataFrame(
+        {
+            "w": _naive(lines.str.extract(_HEAD_TS_RE, 1)),
+            "u": _naive(lines.str.extract(_LITERAL_RE, 1)),
+        }
+    ).drop_nulls()
+    if df.height:
+        st.calib_at = st.calib_at or df["u"][0]
+        st.calib_sql.extend(((df["w"] - df["u"]).dt.total_microseconds().cast(pl.Float64) / 1e6).to_list())
+
+
+def _naive(ts: pl.Series | pl.Expr) -> Any:
+    return ts.str.replace(" ", "T", literal=True).str.to_datetime(
+        "%Y-%m-%dT%H:%M:%S%.f", time_unit="us", strict=False
+    )
+
+
+def _events(ctx: FileContext, st: _State, cdf: pl.DataFrame, line0: int) -> pl.DataFrame:
+    dtz = ctx.drill.director_timezone.key
+    f = cdf.with_columns(pl.col("line").str.extract_groups(FIELDS_RE).alias("f")).unnest("f")
+    msg = pl.col("msg")
+    level = pl.coalesce("level", "hlevel")
+    is_dir = pl.col("logger").is_not_null()
+    is_err = level.is_in(["ERROR", "FATAL"])
+    f = f.with_columns(
+        level=level,
+        component=pl.when(is_dir).then(pl.lit("director")).otherwise(pl.lit("health_monitor")),
+        source_line=pl.col("i") + line0 + 1,
+        logged=_naive(pl.col("ts"))
+        .dt.replace_time_zone(dtz, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC"),
+        task_id=pl.when(is_dir).then(
+            pl.coalesce(
+                pl.col("thread").str.extract(r"^task:(\d+)", 1),
+                msg.str.extract(
+                    r"^(?:Starting task: |Enqueuing task: |Task |Looking for task with task id )(\d+)", 1
+                ),
+            ).cast(pl.Int64, strict=False)
+        ),
+    )
+    # records of unnamed threads (`[]`: Task took, lock renewal) belong to the task logged before them
+    filled = pl.col("task_id").forward_fill()
+    if st.last_task is not None:
+        filled = filled.fill_null(st.last_task)
+    f = f.with_columns(task_id=pl.when(is_dir).then(filled))
+    last = f.filter(is_dir)["task_id"].drop_nulls()
+    if len(last):
+        st.last_task = int(last[-1])
+
+    kind = (
+        pl.when(is_dir & msg.str.contains(TASK_LIFE_RE))
+        .then(pl.lit("director_task"))
+        .when(is_dir & msg.str.contains(LOCK_RE))
+        .then(pl.lit("bosh_lock"))
+        .when(
+            is_dir & (msg.str.contains(CCK_RE) | ((pl.col("level") == "INFO") & msg.str.contains(APPLY_RE)))
+        )
+        .then(pl.lit("cck"))
+        .when(is_dir & msg.str.contains(TIMEOUT_RE))
+        .then(pl.lit("agent_timeout"))
+        .when(is_dir & msg.str.contains(CPI_RE))
+        .then(pl.lit("cpi"))
+        .when(is_dir & is_err & pl.col("thread").str.starts_with("task:") & (pl.col("ncont") > 0))
+        .then(pl.lit("director_task"))
+        .when(is_err)
+        .then(pl.lit("log_error"))
+        .when(is_dir & msg.str.contains(SLOW_SQL_RE))
+        .then(pl.lit("slow_sql"))
+        .when(~is_dir & msg.str.contains(ALERT_RE))
+        .then(pl.lit("hm_alert"))
+        .when(~is_dir & msg.str.contains(HM_ANALYZED_RE))
+        .then(pl.lit("hm"))
+    )
+    f = f.with_columns(kind=kind)
+    _collect_tasks(st, f.filter(is_dir & msg.str.contains(TASK_INFO_RE)))
+    f = f.filter(pl.col("kind").is_not_null())
+    if not f.height:
+        return f
+    if f["kind"].eq("hm_alert").any():
+        _calibrate_hm(st, f)
+    f = _cpi_methods(st, f)
+
+    short = msg.str.slice(0, MESSAGE_CHARS)
+    more = pl.when(pl.col("ncont") > 0).then(pl.format(" (+{} lines)", pl.col("ncont"))).otherwise(pl.lit(""))
+    alert = msg.str.extract_groups(ALERT_RE)
+    cpi_err = msg.str.extract(r'^[^,]*response: \{.*?"error":(\{[^{}]*\})', 1)
+    message = (
+        pl.when(pl.col("kind") == "hm_alert")
+        .then(alert.struct.field("3").str.slice(0, MESSAGE_CHARS))
+        .when((pl.col("kind") == "cpi") & (pl.col("cpi_dir") == "response"))
+        .then(
+            pl.format(
+                "[external-cpi] [{}] {} response: exit {}",
+                pl.col("cpi_req"),
+                pl.col("method").fill_null("?"),
+                pl.col("rc").cast(pl.String).fill_null("?"),
+            )
+            + pl.when(cpi_err.is_not_null()).then(pl.lit(", error ") + cpi_err).otherwise(pl.lit(""))
+        )
+        .when(pl.col("kind").is_in(["log_error", "director_task"]) & is_err)
+        .then(short + more)
+        .otherwise(short)
+    )
+    ts = (
+        pl.when(pl.col("kind") == "hm_alert")
+        .then(
+            alert.struct.field("1")
+            .str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
+            .dt.replace_time_zone("UTC")
+        )
+        .otherwise(pl.col("logged"))
+    )
+    return f.select(
+        ts=ts,
+        ts_role=pl.lit("logged"),
+        kind=pl.col("kind"),
+        component=pl.col("component"),
+        instance=msg.str.extract(INSTANCE_RE, 1),
+        severity=pl.when(pl.col("kind") == "hm_alert")
+        .then(alert.struct.field("2"))
+        .otherwise(pl.col("level").str.to_lowercase()),
+        task_id=pl.col("task_id"),
+        message=message,
+        source_line=pl.col("source_line"),
+    )
+
+
+def _cpi_methods(st: _State, f: pl.DataFrame) -> pl.DataFrame:
+    """Name the method on CPI responses: the request with the same `cpi-N` id (this block or earlier)."""
+    cpi = pl.col("msg").str.extract_groups(CPI_RE)
+    f = f.with_columns(cpi_req=cpi.struct.field("1"), cpi_dir=cpi.struct.field("2"))
+    reqs = f.filter(pl.col("cpi_dir") == "request").select(
+        req=pl.col("cpi_req"), method=pl.col("msg").str.extract(r'"method":"(\w+)"', 1)
+    )
+    known = pl.concat([st.cpi_methods, reqs]).unique("req", keep="last", maintain_order=True).tail(512)
+    st.cpi_methods = known
+    return f.join(known.rename({"req": "cpi_req"}), on="cpi_req", how="left")
+
+
+def _calibrate_hm(st: _State, f: pl.DataFrame) -> None:
+    if len(st.calib_hm) >= CALIBRATION_SAMPLES:
+        return
+    a = f.filter(pl.col("kind") == "hm_alert").head(500)
+    df = pl.DataFrame(
+        {
+            "w": _naive(a["ts"]),
+            "u": a["msg"]
+            .str.extract(ALERT_RE, 1)
+            .str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False),
+        }
+    ).drop_nulls()
+    if df.height:
+        st.calib_at = st.calib_at or df["u"][0]
+        st.calib_hm.extend(((df["w"] - df["u"]).dt.total_microseconds().cast(pl.Float64) / 1e6).to_list())
+
+
+_STATE_UPDATE = re.compile(r"UPDATE \"tasks\" SET \"state\" = '(\w+)'")
+_SQL_COL = {
+    k: re.compile(rf"\"{k}\" = (?:'((?:[^']|'')*)'|NULL)")
+    for k in ("description", "result", "deployment_name", "username")
+}
+_DUMP_COL = {
+    k: re.compile(rf":{k}=>\"((?:[^\"\\]|\\.)*)\"") for k in ("description", "deployment_name", "username")
+}
+_TERMINAL = {"done", "error", "cancelled", "timeout"}
+
+
+def _collect_tasks(st: _State, info: pl.DataFrame) -> None:
+    """Task lifecycle facts for `bosh_tasks` (a handful of records per task)."""
+    for r in info.select("task_id", "msg", "logged", "source_line").iter_rows(named=True):
+        tid, msg, ts = r["task_id"], r["msg"], r["logged"]
+        if tid is None:
+            continue
+        t = st.tasks.setdefault(tid, _Task(tid))
+        if msg.startswith("Starting task: "):
+            if t.started_at is None:
+                t.started_at, t.source_line = ts, r["source_line"]
+        elif msg.startswith("Enqueuing task: "):
+            t.source_line = t.source_line or r["source_line"]
+        elif msg.startswith("Found task #<"):
+            t.description = t.description or _m(_DUMP_COL["description"], msg)
+            t.deployment = t.deployment or _m(_DUMP_COL["deployment_name"], msg)
+            t.user = t.user or _m(_DUMP_COL["username"], msg)
+        elif msg == "Done":
+            t.state = t.state or "done"
+            t.end_fallback = ts
+        elif msg.startswith("Task took "):
+            t.ended_at = ts
+        elif re.match(r"Task \d+ cancelled", msg):
+            t.state, t.end_fallback = "cancelled", ts
+        elif re.match(r"Task \d+ was terminated", msg):
+            t.state, t.end_fallback = "error", ts
+        elif m := _STATE_UPDATE.search(msg):
+            t.description = t.description or _sql(_SQL_COL["description"], msg)
+            t.deployment = t.deployment or _sql(_SQL_COL["deployment_name"], msg)
+            t.user = t.user or _sql(_SQL_COL["username"], msg)
+            if m.group(1) in _TERMINAL:
+                t.state, t.end_fallback = m.group(1), ts
+                t.result = _sql(_SQL_COL["result"], msg)
+
+
+def _m(rx: re.Pattern[str], s: str) -> str | None:
+    m = rx.search(s)
+    return m.group(1) if m else None
+
+
+def _sql(rx: re.Pattern[str], s: str) -> str | None:
+    m = rx.search(s)
+    return m.group(1).replace("''", "'") if m and m.group(1) is not None else None
+
+
+def _emit_tasks(ctx: FileContext, st: _State) -> None:
+    rows = [
+        {
+            "task_id": t.task_id,
+            "deployment": t.deployment,
+            "description": t.description,
+            "state": t.state,
+            "user": t.user,
+            "result": t.result,
+            "started_at": t.started_at,
+            "ended_at": t.ended_at or t.end_fallback,
+            "source_line": t.source_line,
+        }
+        for t in st.tasks.values()
+    ]
+    if rows:
+        ctx.emit("bosh_tasks", rows)
+
+
+def _calibration_notes(ctx: FileContext, st: _State) -> None:
+    """Note a log clock that looks like another zone than `director_timezone` (never shift silently)."""
+    for label, diffs in (("debug log", st.calib_sql), ("health monitor log", st.calib_hm)):
+        if not diffs or st.calib_at is None:
+            continue
+        med = median(diffs)
+        off = round(med / 900) * 900  # zones are whole quarter hours
+        if abs(med - off) > 300:
+            continue
+        at = st.calib_at.replace(tzinfo=UTC)
+        said = at.astimezone(ctx.drill.director_timezone).utcoffset() or timedelta(0)
+        if off != int(said.total_seconds()):
+            ctx.notes.append(
+                f"{label} clock looks like {_utc(off)}, drill says {ctx.drill.director_timezone.key}"
+            )
+
+
+def _utc(seconds: int) -> str:
+    if seconds == 0:
+        return "UTC"
+    sign = "+" if seconds > 0 else "-"
+    h, m = divmod(abs(seconds) // 60, 60)
+    return f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
