@@ -682,3 +682,34 @@ def test_build_is_repeatable(hand: HandLake) -> None:
     first = hand.q(f"select {OUTAGE_COLS} from outages order by all")
     hand.build()
     assert hand.q(f"select {OUTAGE_COLS} from outages order by all") == first
+
+
+def test_series_of_one_file_at_one_instant_any_failure_wins(hand: HandLake) -> None:
+    """A Prometheus response with one probe_success series per instance: aligned samples are one observation."""
+    hand.drill("prom", injected_at="2019-01-03T07:00:00+00:00", recovered_at="2019-01-03T07:10:00+00:00")
+    rows = []
+    for minute, a_ok, b_ok in ((0, True, True), (1, True, False), (2, True, False), (3, True, True)):
+        for inst, ok, base in (("a", a_ok, 1), ("b", b_ok, 20)):
+            rows.append(
+                {
+                    "ts": f"2019-01-03T07:0{minute}:00+00:00",
+                    "capability": "app_traffic",
+                    "ok": ok,
+                    "status": "ok" if ok else "failed",
+                    "detail": f'probe_success{{instance="{inst}"}} = {int(ok)}',
+                    "interval_s": 60.0,
+                    "source_type": "healthwatch",
+                    "source_line": base + minute,
+                }
+            )
+    hand.rows("probes", "prom", "probe_success.json", rows)
+    hand.build()
+    assert hand.q(f"select {OUTAGE_COLS} from outages") == [
+        {"drill": "prom", "capability": "app_traffic", "started_at": "2019-01-03T07:01:00+00:00",
+         "ended_at": "2019-01-03T07:03:00+00:00", "duration_s": 120.0, "open": False,
+         "start_evidence": "probe_success.json:21", "end_evidence": "probe_success.json:4"},
+    ]  # fmt: skip
+    assert hand.q("select what from timeline where what like 'app_traffic%'") == [
+        {"what": 'app_traffic down: probe_success{instance="b"} = 0'},
+        {"what": "app_traffic restored"},
+    ]

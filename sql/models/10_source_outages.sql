@@ -6,12 +6,23 @@
 -- after it". Gaps and islands: grp = passing observations so far, so the failures after the k-th pass share
 -- grp k and the (k+1)-th pass ends them. Open outages (no pass after them) keep ended_at NULL here: they end at
 -- recovered_at, which needs the closed ones first (drill_recovery), and are closed in `outages`.
+-- Several series of one capability in one file (e.g. a Prometheus response with one series per instance) give
+-- several observations at one instant: they are one observation, failed when any of them failed.
 CREATE OR REPLACE TABLE source_outages AS
-WITH numbered AS (
+WITH instants AS (
+    SELECT drill, capability, source_file, ts,
+           bool_and(ok) AS ok,
+           any_value(source_type) AS source_type,
+           coalesce(min(source_line) FILTER (WHERE NOT ok), min(source_line)) AS source_line,
+           coalesce(arg_min(detail, source_line) FILTER (WHERE NOT ok), arg_min(detail, source_line)) AS detail
+    FROM stg_observations
+    GROUP BY drill, capability, source_file, ts
+),
+numbered AS (
     SELECT *,
            count(*) FILTER (WHERE ok) OVER w AS grp,
            max(ts) OVER (PARTITION BY drill, capability, source_file) AS data_end
-    FROM stg_observations
+    FROM instants
     WINDOW w AS (PARTITION BY drill, capability, source_file ORDER BY ts, source_line
                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
