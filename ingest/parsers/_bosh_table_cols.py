@@ -71,6 +71,10 @@ class Columns:
         b = line.encode()
         return all(len(b) <= s or b[s - 2 : s] == b"  " for s in self.starts[1:])
 
+    def complete(self, line: str) -> bool:
+        """A row (not a continuation) reaches its last column: empty cells print `-`."""
+        return len(line.encode().rstrip()) > self.starts[-1]
+
     def cells(self, line: str) -> list[str]:
         b = line.encode()
         ends = [*self.starts[1:], None]

@@ -230,7 +230,7 @@ class _Parser:
         first: str | None = None
         while j < n and self.L[j].strip():
             ln = self.L[j]
-            if not cols.fits(ln):
+            if not cols.fits(ln) or not (cols.first_blank(ln) or cols.complete(ln)):
                 self.quarantined.append((j + 1, f"does not fit the columns of the table at line {i + 1}", ln))
             elif cols.first_blank(ln):
                 if cur is None:
