@@ -116,6 +116,11 @@ class HandLake:
     def q(self, sql: str) -> list[dict]:
         return plain_rows(query(self.out, sql))
 
+    def one(self, sql: str) -> Any:
+        r = self.q(sql)
+        assert len(r) == 1 and len(r[0]) == 1, r
+        return next(iter(r[0].values()))
+
     def audits(self) -> dict[str, list[dict]]:
         assert self.result is not None
         return {a.name: a.rows for a in self.result.audits if a.rows}
@@ -713,3 +718,46 @@ def test_series_of_one_file_at_one_instant_any_failure_wins(hand: HandLake) -> N
         {"what": 'app_traffic down: probe_success{instance="b"} = 0'},
         {"what": "app_traffic restored"},
     ]
+
+
+def test_timeline_one_moment_per_task_and_only_near_the_drill(hand: HandLake) -> None:
+    inferred(hand)
+    hand.rows(
+        "bosh_tasks",
+        "noinfer",
+        "task_42_event.jsonl",
+        [{"task_id": 42, "started_at": "2019-01-03T03:08:01+00:00", "ended_at": "2019-01-03T03:18:00+00:00",
+          "source_type": "bosh_event_log", "source_line": 1}],
+    )  # fmt: skip
+    hand.rows(
+        "bosh_tasks",
+        "noinfer",
+        "tasks_all.txt",
+        [
+            {"task_id": 5, "description": "create release", "state": "done",
+             "started_at": "2019-01-02T09:00:00+00:00", "ended_at": "2019-01-02T09:05:00+00:00"},
+            {"task_id": 42, "description": "scan and fix", "state": "done",
+             "started_at": "2019-01-03T03:08:00+00:00", "ended_at": "2019-01-03T03:18:01+00:00"},
+            {"task_id": 43, "description": "retrieve vm-stats", "state": "done",
+             "started_at": "2019-01-03T03:07:00+00:00", "ended_at": "2019-01-03T03:07:02+00:00"},
+        ],
+    )  # fmt: skip
+    hand.build()
+    got = hand.q("select ts, phase, what, source_file from timeline where what like 'bosh task%'")
+    assert got == [
+        {"ts": "2019-01-03T02:50:00+00:00", "phase": "baseline", "what": "bosh task 7 started: create deployment",
+         "source_file": "tasks.txt"},
+        {"ts": "2019-01-03T02:55:00+00:00", "phase": "baseline", "what": "bosh task 7 done: create deployment",
+         "source_file": "tasks.txt"},
+        # a look-up (bosh vms) is no mitigation
+        {"ts": "2019-01-03T03:07:00+00:00", "phase": "degraded", "what": "bosh task 43 started: retrieve vm-stats",
+         "source_file": "tasks_all.txt"},
+        {"ts": "2019-01-03T03:07:02+00:00", "phase": "degraded", "what": "bosh task 43 done: retrieve vm-stats",
+         "source_file": "tasks_all.txt"},
+        {"ts": "2019-01-03T03:08:00+00:00", "phase": "mitigation", "what": "bosh task 42 started: scan and fix",
+         "source_file": "tasks.txt"},
+        {"ts": "2019-01-03T03:18:00+00:00", "phase": "mitigation", "what": "bosh task 42 done: scan and fix",
+         "source_file": "tasks.txt"},
+    ]  # fmt: skip
+    # recovered_at: the last end of any task started after the injection, whatever capture shows it
+    assert hand.one("select recovered_at from drill_metrics") == "2019-01-03T03:18:01+00:00"

@@ -7,8 +7,16 @@
 -- each alert; operator actions: notes (events kind 'note'), BOSH task starts and ends, cck resolutions; the recovery.
 -- Phase of a moment: before injected_at baseline; at injected_at injection; the first alert at or after injected_at
 -- (detected_at) detection; at or after recovered_at recovered; at or after the first operator action after
--- injected_at mitigation; otherwise degraded. A note of the fault (stg_drills.fault_note) at or before the
--- first operator action is part of the injection, not mitigation.
+-- injected_at mitigation; otherwise degraded. Operator actions: BOSH tasks other than look-ups (`retrieve
+-- vm-stats` = bosh vms, `fetch logs`, `ssh:`), cck resolutions, and notes that read like one (action_note: cck,
+-- recreate, restart, reboot, power on, 재기동, 기동, 복구 작업); other notes are observations. A note of the fault
+-- (fault_note) at or before the first operator action is part of the injection.
+-- Kept: moments from 1 h before injected_at to 1 h after recovered_at (a `bosh tasks` capture lists days of
+-- unrelated tasks). A task or cck resolution seen in several captures is one moment (its earliest copy).
+CREATE OR REPLACE MACRO action_note(message) AS
+    regexp_matches(message,
+        '(?i)(\bcck\b|cloud ?check|recreate|restart|reboot|power(ed)?[ _-]?on|전원\s*on|재기동|기동|재시작|복구\s*작업|resurrect)');
+
 CREATE OR REPLACE TABLE timeline AS
 WITH moments AS (
     -- the injection
@@ -42,27 +50,38 @@ WITH moments AS (
                                                                                        a.source_line) = 1
     UNION ALL
     -- operator actions
-    SELECT e.drill, e.ts, CASE WHEN fault_note(e.message, d.fault) THEN 'fault_note' ELSE 'action' END,
+    SELECT e.drill, e.ts,
+           CASE WHEN fault_note(e.message, d.fault) THEN 'fault_note'
+                WHEN action_note(e.message) THEN 'action' ELSE 'note' END,
            'note: ' || e.message, e.source_type, e.source_file, e.source_line
     FROM events e JOIN stg_drills d USING (drill)
     WHERE e.kind = 'note' AND e.ts IS NOT NULL  -- the note that dated an inferred injection is that row
       AND (e.source_file, e.source_line) IS DISTINCT FROM (d.injected_source_file, d.injected_source_line)
     UNION ALL
-    SELECT t.drill, t.started_at, 'action',
+    SELECT t.drill, t.started_at,
+           CASE WHEN regexp_matches(coalesce(t.description, ''), '(?i)^(retrieve vm-stats|fetch logs|ssh:)')
+                THEN 'lookup' ELSE 'action' END,
            'bosh task ' || t.task_id || ' started' || coalesce(': ' || t.description, ''),
            t.source_type, t.source_file, t.source_line
     FROM bosh_tasks t WHERE t.started_at IS NOT NULL
+    -- a task seen in several captures (bosh tasks, bosh task N, --event, --debug) is one moment
+    QUALIFY row_number() OVER (PARTITION BY t.drill, coalesce(t.task_id::VARCHAR, t.source_file || t.source_line)
+                               ORDER BY t.started_at, t.description IS NULL, t.source_file) = 1
     UNION ALL
     SELECT t.drill, t.ended_at, 'task_end',
            'bosh task ' || t.task_id || ' ' || coalesce(t.state, 'ended') || coalesce(': ' || t.description, ''),
            t.source_type, t.source_file, t.source_line
     FROM bosh_tasks t WHERE t.ended_at IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY t.drill, coalesce(t.task_id::VARCHAR, t.source_file || t.source_line)
+                               ORDER BY t.state IS NULL, t.ended_at, t.source_file) = 1
     UNION ALL
     SELECT c.drill, c.ts, 'action',
            'cck ' || coalesce(c.plan, c.resolution) || coalesce(': ' || c.instance, '')
                || coalesce(' (' || c.problem_type || ')', ''),
            c.source_type, c.source_file, c.source_line
     FROM cck_problems c WHERE c.ts IS NOT NULL AND coalesce(c.plan, c.resolution) IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY c.drill, c.task_id, c.instance, coalesce(c.plan, c.resolution)
+                               ORDER BY c.ts, c.source_file, c.source_line) = 1
     UNION ALL
     -- the recovery
     SELECT r.drill, r.recovered_at, 'recovery',
@@ -89,7 +108,9 @@ SELECT x.drill, x.ts,
        x.what, x.source_type, x.source_file, x.source_line
 FROM moments x JOIN marks k USING (drill)
 WHERE x.ts IS NOT NULL
+  AND (k.injected_at IS NULL OR x.ts >= k.injected_at - INTERVAL 1 HOUR)
+  AND (k.recovered_at IS NULL OR x.ts <= greatest(k.recovered_at, k.injected_at) + INTERVAL 1 HOUR)
 ORDER BY x.drill, x.ts,
-         list_position(['injection', 'fault_note', 'failure', 'alert', 'action', 'task_end', 'restoration',
-                        'recovery'], x.moment),
+         list_position(['injection', 'fault_note', 'failure', 'alert', 'note', 'lookup', 'action', 'task_end',
+                        'restoration', 'recovery'], x.moment),
          x.what;
