@@ -242,6 +242,38 @@ def report(
 
 
 @app.command()
+def quarterly(
+    quarter: Annotated[str, typer.Argument(metavar="QUARTER", help="A calendar quarter like 2019Q1.")],
+    slo: Annotated[
+        float | None, typer.Option("--slo", help="SLO in percent (default: 99.9 or the foundation's).")
+    ] = None,
+    foundation: Annotated[str | None, typer.Option("--foundation", help="Only this foundation.")] = None,
+    out: OutOpt = DEFAULT_OUT,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Quarterly availability per foundation and capability against the SLO; writes
+    `OUT/report/quarterly/QUARTER.html` (burn-down, drills of the quarter, trend).
+
+    Examples:
+
+        drillscope quarterly 2019Q1
+
+        drillscope quarterly 2019Q1 --slo 99.95 --foundation cf-54c9c2f906b6aba996cd -f json
+    """
+    from drillscope.lock import out_lock
+    from drillscope.output import render
+    from reports.quarterly import quarterly as quarterly_table
+    from reports.quarterly import write_quarterly
+
+    with _errors():
+        table = quarterly_table(out, quarter, slo, foundation)
+        render(table.to_arrow(), fmt, title=f"availability {quarter.upper()}")
+        with out_lock(out):
+            path = write_quarterly(out, quarter, slo, foundation)
+        typer.echo(f"report: {path}", err=fmt is not Format.table)
+
+
+@app.command()
 def sql(
     query_text: Annotated[str, typer.Argument(metavar="QUERY", help="SQL to run (read-only).")],
     out: OutOpt = DEFAULT_OUT,

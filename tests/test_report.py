@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,9 +14,8 @@ import pytest
 from drillscope.build import build
 from ingest.lake import write_atomic
 from reports.render import write_report
+from tests.browser import check_page, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 XSS = "<img src=x onerror=window.__xss=1>"
 DRILL = "2019-01-03-az1"
 
@@ -253,55 +251,15 @@ def html_escaped(s: str) -> str:
     return html.escape(s)
 
 
-@pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (.ci/run installs it)"
-)
+@needs_chromium
 @pytest.mark.parametrize("page", ["index.html", f"{DRILL}/index.html"])
 def test_pages_render_offline_in_chromium(report: Path, page: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    errors: list[str] = []
-    blocked: list[str] = []
-    dialogs: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        pg = browser.new_page(viewport={"width": 1280, "height": 900})
-
-        def route(r):
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        pg.route("**/*", route)
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        pg.goto((report / page).as_uri())
-        charts = pg.locator("div.chart")
-        n = charts.count()
-        assert n >= 1
-        pg.wait_for_function(
-            f"document.querySelectorAll('div.chart svg.marks').length === {n}", timeout=20000
-        )
-        for i in range(n):
-            marks = charts.nth(i).locator(
-                "svg .mark-rect path, svg .mark-symbol path, svg .mark-line path, svg .mark-rule line"
-            )
-            assert marks.count() > 0, f"chart {i} of {page} drew no marks"
-        assert pg.evaluate("window.__xss") is None
-        if page != "index.html":
-            assert XSS in pg.locator("#timeline").inner_text()
-        pg.screenshot(path=str(ARTIFACTS / f"report-{page.replace('/', '-')}.png"), full_page=True)
-        browser.close()
-    assert errors == []
-    assert blocked == []
-    assert dialogs == []
+    res = check_page(report / page, f"report-{page.replace('/', '-')}.png", ("body",))
+    assert res.charts >= 1
+    assert res.xss is None
+    if page != "index.html":
+        assert XSS in res.texts["body"]  # shown as text
+    assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
 
 
 def test_hangul_renders_in_png() -> None:

@@ -69,15 +69,10 @@ def redact_table(table: pa.Table) -> tuple[pa.Table, int]:
             e = e.str.replace_all(p, _replacement(p))
         exprs.append(e.alias(c))
     red = df.select(exprs)
-    marks = lambda d: (
-        d.select(  # noqa: E731
-            pl.sum_horizontal(
-                [pl.col(c).str.count_matches(re.escape(MARK), literal=False).fill_null(0) for c in str_cols]
-            )
-        )
-        .to_series()
-        .sum()
-    )
+    def marks(d: pl.DataFrame) -> int:
+        cnt = [pl.col(c).str.count_matches(re.escape(MARK)).fill_null(0) for c in str_cols]
+        return int(d.select(pl.sum_horizontal(cnt)).to_series().sum())
+
     n = int(marks(red) - marks(df))
     if n == 0:
         return table, 0

@@ -1,0 +1,53 @@
+-- availability_segments: the merged up / down pieces of each foundation's capability checks (feeds availability_quarterly).
+-- grain: one row per (foundation, capability, piece between two consecutive observations); state in (up, down).
+-- upstream: probes, drills, drill_metrics.
+-- definition (CONTRACT §4, availability_quarterly): observations of all sources of a foundation are merged in time
+--   order (at one instant, any failure wins); a failed check is down until the next observation (a run of failures is
+--   down until the next passing check); a passing check is up for its interval (interval_s, else its source's median
+--   spacing, else 60 s); whatever no piece covers is unknown. `planned_s` is the part of a down piece inside the
+--   [injected_at, recovered_at] window of a drill of the same foundation (drill windows assumed not to overlap).
+create or replace table availability_segments as
+with folders as (
+    select d.drill, coalesce(d.foundation, m.foundation) as foundation, d.timezone, d.kind,
+           m.injected_at, m.recovered_at
+    from drills d left join drill_metrics m using (drill)
+),
+raw_obs as (
+    select f.foundation, p.capability, p.source_file, p.drill, p.ts, p.ok, p.interval_s,
+           epoch(p.ts) - epoch(lag(p.ts) over (partition by p.drill, p.source_file, p.capability order by p.ts)) as gap_s
+    from probes p join folders f using (drill)
+    where p.ok is not null and f.foundation is not null
+),
+obs as (
+    select foundation, capability, ts, bool_and(ok) as ok, max(iv) as iv
+    from (
+        select foundation, capability, ts, ok,
+               coalesce(interval_s, median(gap_s) over (partition by drill, source_file, capability), 60) as iv
+        from raw_obs
+    )
+    group by foundation, capability, ts
+),
+seq as (
+    select *, lead(ts) over (partition by foundation, capability order by ts) as next_ts from obs
+),
+pieces as (
+    select foundation, capability, 'down' as state, ts as started_at,
+           coalesce(next_ts, ts + to_seconds(iv)) as ended_at
+    from seq where not ok
+    union all
+    select foundation, capability, 'up', ts, least(coalesce(next_ts, ts + to_seconds(iv)), ts + to_seconds(iv))
+    from seq where ok
+),
+drill_windows as (
+    select foundation, injected_at, recovered_at from folders
+    where kind = 'drill' and injected_at is not null and recovered_at is not null
+)
+select p.*,
+       coalesce((
+           select sum(epoch(least(p.ended_at, w.recovered_at)) - epoch(greatest(p.started_at, w.injected_at)))
+           from drill_windows w
+           where w.foundation = p.foundation and p.state = 'down'
+             and p.started_at < w.recovered_at and p.ended_at > w.injected_at
+       ), 0) as planned_s
+from pieces p
+order by foundation, capability, started_at;

@@ -1,0 +1,68 @@
+"""Open a report page in Debian's headless Chromium (Playwright, no downloaded browser) with every non-file
+request blocked; check that every chart drew marks, nothing failed, nothing executed; save a screenshot."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (.ci/run installs it)"
+)
+
+
+@dataclass
+class PageCheck:
+    charts: int = 0
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    xss: object = None
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+def check_page(path: Path, artifact: str, text_of: tuple[str, ...] = ()) -> PageCheck:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    res = PageCheck()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+
+        def route(r):  # noqa: ANN001
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                res.blocked.append(r.request.url)
+                r.abort()
+
+        pg.route("**/*", route)
+        pg.on("console", lambda m: res.errors.append(m.text) if m.type == "error" else None)
+        pg.on("pageerror", lambda exc: res.errors.append(str(exc)))
+        pg.on("dialog", lambda d: (res.dialogs.append(d.message), d.dismiss()))
+        pg.goto(path.as_uri())
+        charts = pg.locator("div.chart")
+        res.charts = charts.count()
+        pg.wait_for_function(
+            f"document.querySelectorAll('div.chart svg.marks').length === {res.charts}", timeout=30000
+        )
+        for i in range(res.charts):
+            marks = charts.nth(i).locator(
+                "svg .mark-rect path, svg .mark-symbol path, svg .mark-line path, svg .mark-rule line, svg .mark-tick path"
+            )
+            assert marks.count() > 0, f"chart {i} of {path.name} drew no marks"
+        res.xss = pg.evaluate("window.__xss")
+        for sel in text_of:
+            res.texts[sel] = pg.locator(sel).inner_text()
+        pg.screenshot(path=str(ARTIFACTS / artifact), full_page=True)
+        browser.close()
+    return res
