@@ -243,7 +243,7 @@ def test_failed_task_row_and_other_kinds(lake: Lake) -> None:
             "kind": "slow_sql",
             "source_line": 31,
             "severity": "debug",
-            "m": "(1.204518s) (conn: 47311474525240) SELECT",
+            "m": "(1.204518s) (conn: 47311474525240) SELEC",
         },
     ]
     f = _file(lake, "task_1240_error_debug.log")
