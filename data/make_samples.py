@@ -158,7 +158,16 @@ class Task:
 def tasks_capture(tasks: list[Task]) -> str:
     head = ["ID", "State", "Started At", "Last Activity At", "User", "Deployment", "Description", "Result"]
     rows = [
-        [str(t.id), t.state, unixdate(t.started), unixdate(t.ended), t.user, t.deployment, t.description, t.result]
+        [
+            str(t.id),
+            t.state,
+            unixdate(t.started),
+            unixdate(t.ended),
+            t.user,
+            t.deployment,
+            t.description,
+            t.result,
+        ]
         for t in sorted(tasks, key=lambda t: -t.id)
     ]
     out = [ENV_LINE, ""] + table(head, rows) + ["", f"{len(rows)} tasks", "", "Succeeded"]
@@ -169,8 +178,19 @@ def older_tasks() -> list[Task]:
     """Tasks 1215..1235 as listed at the end of drill 1 (its committed `bosh tasks --recent --all`)."""
     lines = (D1 / "bosh" / "tasks_recent_all.txt").read_text().splitlines()
     head = lines[2]
-    starts = [head.index(h) for h in ["ID", "State", "Started At", "Last Activity At", "User", "Deployment",
-                                      "Description", "Result"]]
+    starts = [
+        head.index(h)
+        for h in [
+            "ID",
+            "State",
+            "Started At",
+            "Last Activity At",
+            "User",
+            "Deployment",
+            "Description",
+            "Result",
+        ]
+    ]
     out = []
     for ln in lines[3:]:
         if not ln.strip():
@@ -194,8 +214,11 @@ def gen_bosh_az2() -> dict:
     cc_az3 = "cloud_controller/573f0be2-9ad6-4337-964c-ee214ae12f8b"
     write(b / "vms_during_1547.txt", vms_capture(kst(15, 47, 27), 1239, {**unresp, cc_az3: "failing"}))
     write(b / "vms_during_1555.txt", vms_capture(kst(15, 55, 1), 1240, unresp))
-    facts["vms"] = [("vms_before_1536.txt", kst(15, 36, 7), 0), ("vms_during_1547.txt", kst(15, 47, 27), 16),
-                    ("vms_during_1555.txt", kst(15, 55, 1), 16)]
+    facts["vms"] = [
+        ("vms_before_1536.txt", kst(15, 36, 7), 0),
+        ("vms_during_1547.txt", kst(15, 47, 27), 16),
+        ("vms_during_1555.txt", kst(15, 55, 1), 16),
+    ]
 
     # cck: scan 1243, apply 1244 (sequential reboots, DIR-268)
     order = AZ2[:]
@@ -212,14 +235,23 @@ def gen_bosh_az2() -> dict:
     scan_t0 = datetime(2019, 1, 3, 7, 9, 3, tzinfo=UTC)
     apply_t0 = datetime(2019, 1, 3, 7, 9, 28, tzinfo=UTC)
     out = [ENV_LINE, "", f"Using deployment '{DEP}'", "", "Task 1243", ""]
-    scan = [(0, "Scanning 48 VMs: Checking VM states", 18), (18, "Scanning 48 VMs: 32 OK, 16 unresponsive, 0 missing, 0 unbound", 0),
-            (18, "Scanning 4 persistent disks: Looking for inactive disks", 3),
-            (21, "Scanning 4 persistent disks: 4 OK, 0 missing, 0 inactive, 0 mount-info mismatch", 0)]
+    scan = [
+        (0, "Scanning 48 VMs: Checking VM states", 18),
+        (18, "Scanning 48 VMs: 32 OK, 16 unresponsive, 0 missing, 0 unbound", 0),
+        (18, "Scanning 4 persistent disks: Looking for inactive disks", 3),
+        (21, "Scanning 4 persistent disks: 4 OK, 0 missing, 0 inactive, 0 mount-info mismatch", 0),
+    ]
     for off, body, d in scan:
         out.append(f"Task 1243 | {hms_utc(scan_t0 + timedelta(seconds=off))} | {body} ({dur(d)})")
     scan_end = scan_t0 + timedelta(seconds=21)
-    out += ["", f"Task 1243 Started  {unixdate(scan_t0)}", f"Task 1243 Finished {unixdate(scan_end)}",
-            "Task 1243 Duration 00:00:21", "Task 1243 done", ""]
+    out += [
+        "",
+        f"Task 1243 Started  {unixdate(scan_t0)}",
+        f"Task 1243 Finished {unixdate(scan_end)}",
+        "Task 1243 Duration 00:00:21",
+        "Task 1243 done",
+        "",
+    ]
     out += table(["#", "Type", "Description"], [[str(p), "unresponsive_agent", d] for p, d, _ in problems])
     out += ["", "16 problems", "", "", "Task 1244", ""]
     t = apply_t0
@@ -227,14 +259,29 @@ def gen_bosh_az2() -> dict:
     for k, ((_pid, desc, rid), d) in enumerate(zip(problems, durations, strict=True)):
         name = f"{desc} (unresponsive_agent {rid}): Reboot VM"
         out.append(f"Task 1244 | {hms_utc(t)} | Applying problem resolutions: {name} ({dur(d)})")
-        ev = {"time": int(t.timestamp()), "stage": "Applying problem resolutions", "tags": [], "total": 16,
-              "task": name, "index": k + 1, "state": "started", "progress": 0}
+        ev = {
+            "time": int(t.timestamp()),
+            "stage": "Applying problem resolutions",
+            "tags": [],
+            "total": 16,
+            "task": name,
+            "index": k + 1,
+            "state": "started",
+            "progress": 0,
+        }
         events.append(ev)
         t += timedelta(seconds=d)
         events.append({**ev, "time": int(t.timestamp()), "state": "finished", "progress": 100})
     apply_end = t
-    out += ["", f"Task 1244 Started  {unixdate(apply_t0)}", f"Task 1244 Finished {unixdate(apply_end)}",
-            f"Task 1244 Duration {dur(int((apply_end - apply_t0).total_seconds()))}", "Task 1244 done", "", "Succeeded"]
+    out += [
+        "",
+        f"Task 1244 Started  {unixdate(apply_t0)}",
+        f"Task 1244 Finished {unixdate(apply_end)}",
+        f"Task 1244 Duration {dur(int((apply_end - apply_t0).total_seconds()))}",
+        "Task 1244 done",
+        "",
+        "Succeeded",
+    ]
     write(b / "cck_console.txt", "\n".join(out) + "\n")
     write(b / "task_1244_event.jsonl", "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events))
 
@@ -244,13 +291,30 @@ def gen_bosh_az2() -> dict:
     lock_err = "Unable to get deployment lock, maybe a deployment is in progress. Try again later."
     new = [
         Task(1236, "done", u(5, 58, 31), u(5, 58, 33), "ops_manager", DEP, "retrieve vm-stats", "-"),
-        Task(1237, "done", u(6, 10, 2), u(6, 10, 41), "ops_manager", DEP, "fetch logs", "8e2d4c6a-1f3b-4a5c-9d7e-0b2f4a6c8e1d"),
+        Task(
+            1237,
+            "done",
+            u(6, 10, 2),
+            u(6, 10, 41),
+            "ops_manager",
+            DEP,
+            "fetch logs",
+            "8e2d4c6a-1f3b-4a5c-9d7e-0b2f4a6c8e1d",
+        ),
         Task(1238, "done", u(6, 36, 10), u(6, 36, 12), "ops_manager", DEP, "retrieve vm-stats", "-"),
         Task(1239, "done", u(6, 47, 31), u(6, 47, 48), "ops_manager", DEP, "retrieve vm-stats", "-"),
         Task(1240, "done", u(6, 55, 4), u(6, 55, 21), "ops_manager", DEP, "retrieve vm-stats", "-"),
-        Task(1241, "error", u(6, 55, 47), u(7, 8, 12), "ops_manager", DEP, "fetch logs",
-             "Timed out sending 'fetch_logs' to instance: 'cloud_controller/84b49762-a105-4f30-bcf2-ea0f4da81891', "
-             "agent-id: '5e0c7a21-93d4-4b8f-a6e2-1c9d3f7b5a08' after 45 seconds"),
+        Task(
+            1241,
+            "error",
+            u(6, 55, 47),
+            u(7, 8, 12),
+            "ops_manager",
+            DEP,
+            "fetch logs",
+            "Timed out sending 'fetch_logs' to instance: 'cloud_controller/84b49762-a105-4f30-bcf2-ea0f4da81891', "
+            "agent-id: '5e0c7a21-93d4-4b8f-a6e2-1c9d3f7b5a08' after 45 seconds",
+        ),
         Task(1242, "error", u(7, 1, 14), u(7, 1, 14), "hm", DEP, "scan and fix", lock_err),
         Task(1243, "done", u(7, 9, 2), u(7, 9, 25), "ops_manager", DEP, "scan cloud", "scan complete"),
         Task(1244, "done", apply_t0, apply_end, "ops_manager", DEP, "apply resolutions", "16 resolved"),
@@ -271,8 +335,19 @@ def gen_bosh_az2() -> dict:
         eid += RNG.randint(3, 40)
         rows.append([str(eid), unixdate(when), "ops_manager", action, "lock", lock, str(tk), DEP, "", "", ""])
     rows.reverse()
-    head = ["ID", "Time", "User", "Action", "Object Type", "Object Name", "Task ID", "Deployment", "Instance",
-            "Context", "Error"]
+    head = [
+        "ID",
+        "Time",
+        "User",
+        "Action",
+        "Object Type",
+        "Object Name",
+        "Task ID",
+        "Deployment",
+        "Instance",
+        "Context",
+        "Error",
+    ]
     out = [ENV_LINE, ""] + table(head, rows) + ["", f"{len(rows)} events", "", "Succeeded"]
     write(b / "events_locks.txt", "\n".join(out) + "\n")
     facts.update(scan=(u(7, 9, 2), u(7, 9, 25), scan_t0, scan_end), apply=(apply_t0, apply_end), tasks=new)
@@ -348,13 +423,13 @@ instances:       1/1
 memory usage:    64M
 start command:   $HOME/boot.sh
      state     since                  cpu    memory        disk           details
-#0   running   {since}   0.0%   {mem}M of 64M   6.4M of 256M   
+#0   running   {since}   0.0%   {mem}M of 64M   6.4M of 256M  \x20
 """
 FAIL_502 = """\
 Unexpected Response
 Response code: 502
 CC code:       0
-CC error code: 
+CC error code:\x20
 Description:   502 Bad Gateway: Registered endpoint failed to handle the request.
 
 FAILED"""
@@ -362,7 +437,7 @@ FAIL_STAGER = """\
 Unexpected Response
 Response code: 503
 CC code:       0
-CC error code: 
+CC error code:\x20
 Request ID:    {rid}
 Request ID:    {rid}::{rid2}
 Description:   {{
@@ -391,9 +466,13 @@ def push_run(start: datetime, ok: bool, kind: str = "") -> tuple[str, int]:
     if ok:
         up = start + timedelta(seconds=9)
         since = (start + timedelta(seconds=44)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        st = STAGING.format(cell="7d3e9b21-4c6a-4f08-a2d5-9e1b6c3f8a47", inst=uuid(),
-                            uploaded=f"{up.astimezone(KST):%a %d %b %H:%M:%S} KST 2019", since=since,
-                            mem=f"{RNG.choice([4.9, 5.1, 5.3])}")
+        st = STAGING.format(
+            cell="7d3e9b21-4c6a-4f08-a2d5-9e1b6c3f8a47",
+            inst=uuid(),
+            uploaded=f"{up.astimezone(KST):%a %d %b %H:%M:%S} KST 2019",
+            since=since,
+            mem=f"{RNG.choice([4.9, 5.1, 5.3])}",
+        )
         body = PUSH_HEAD + "\n" + PUSH_ATTRS + "\nStopping app...\n\n" + st + "\nexit code: 0"
         return "\n".join(lines) + "\n" + body + "\n", RNG.randint(97, 108)
     if kind == "502":
@@ -406,8 +485,13 @@ def push_run(start: datetime, ok: bool, kind: str = "") -> tuple[str, int]:
         body = FAIL_TIMEOUT
         took = 16
     else:  # stager unavailable after upload
-        body = (PUSH_HEAD + "\n" + PUSH_ATTRS + "\nStopping app...\n\nStaging app and tracing logs...\n"
-                + FAIL_STAGER.format(rid=uuid(), rid2=uuid()))
+        body = (
+            PUSH_HEAD
+            + "\n"
+            + PUSH_ATTRS
+            + "\nStopping app...\n\nStaging app and tracing logs...\n"
+            + FAIL_STAGER.format(rid=uuid(), rid2=uuid())
+        )
         took = 41
     return "\n".join(lines) + "\n" + body + "\nexit code: 1\n", took
 
@@ -428,23 +512,51 @@ def gen_push_az2() -> None:
 
 
 LOGIN_OK = [
-    "API endpoint: https://api.sys.pcf.example.com", "Authenticating...", "+1OK", "", "Targeted org drill-org",
-    "+1", "Targeted space drill-space", "", "", "",
-    "API endpoint:   https://api.sys.pcf.example.com (API version: 2.125.0)", "User:           drill-operator@example.com",
-    "Org:            drill-org", "Space:          drill-space", "cf login exit=0",
-]
-LOGIN_502 = ["API endpoint: https://api.sys.pcf.example.com", "FAILED",
-             "Server error, status code: 502, error code: 0, message: ", "cf login exit=1"]
-LOGIN_UAA = [
-    "API endpoint: https://api.sys.pcf.example.com", "Authenticating...", "+1The targeted API endpoint could not be reached.",
-    "", "Password> stty: 'standard input': Inappropriate ioctl for device",
-    "stty: 'standard input': Inappropriate ioctl for device", "", "Authenticating...",
-    "+1The targeted API endpoint could not be reached.", "",
-    "Password> stty: 'standard input': Inappropriate ioctl for device",
-    "stty: 'standard input': Inappropriate ioctl for device", "", "Authenticating...",
-    "+1Credentials were rejected, please try again.", "", "",
+    "API endpoint: https://api.sys.pcf.example.com",
+    "Authenticating...",
+    "+1OK",
+    "",
+    "Targeted org drill-org",
+    "+1",
+    "Targeted space drill-space",
+    "",
+    "",
+    "",
     "API endpoint:   https://api.sys.pcf.example.com (API version: 2.125.0)",
-    "Not logged in. Use 'cf login' to log in.", "FAILED", "Unable to authenticate.", "cf login exit=1",
+    "User:           drill-operator@example.com",
+    "Org:            drill-org",
+    "Space:          drill-space",
+    "cf login exit=0",
+]
+LOGIN_502 = [
+    "API endpoint: https://api.sys.pcf.example.com",
+    "FAILED",
+    "Server error, status code: 502, error code: 0, message: ",
+    "cf login exit=1",
+]
+LOGIN_UAA = [
+    "API endpoint: https://api.sys.pcf.example.com",
+    "Authenticating...",
+    "+1The targeted API endpoint could not be reached.",
+    "",
+    "Password> stty: 'standard input': Inappropriate ioctl for device",
+    "stty: 'standard input': Inappropriate ioctl for device",
+    "",
+    "Authenticating...",
+    "+1The targeted API endpoint could not be reached.",
+    "",
+    "Password> stty: 'standard input': Inappropriate ioctl for device",
+    "stty: 'standard input': Inappropriate ioctl for device",
+    "",
+    "Authenticating...",
+    "+1Credentials were rejected, please try again.",
+    "",
+    "",
+    "API endpoint:   https://api.sys.pcf.example.com (API version: 2.125.0)",
+    "Not logged in. Use 'cf login' to log in.",
+    "FAILED",
+    "Unable to authenticate.",
+    "cf login exit=1",
 ]
 
 
@@ -502,7 +614,11 @@ def gen_curl_az2() -> None:
     out = []
     t = kst(15, 40, 0)
     while t <= kst(15, 46, 0):
-        out += ["[drill@jumpbox-01 ~]$ date", date_c(t), "[drill@jumpbox-01 ~]$ cf curl /v2/info; echo \"exit=$?\""]
+        out += [
+            "[drill@jumpbox-01 ~]$ date",
+            date_c(t),
+            '[drill@jumpbox-01 ~]$ cf curl /v2/info; echo "exit=$?"',
+        ]
         if kst(15, 42) <= t < kst(15, 43):
             out += ["502 Bad Gateway: Registered endpoint failed to handle the request.", "", "exit=0"]
         else:
@@ -511,15 +627,16 @@ def gen_curl_az2() -> None:
     write(D2 / "cf" / "curl_v2_info_probe.log", "\n".join(out) + "\n")
 
 
-def rtr_line(env: datetime, rtr: int, status: int, start: datetime, backend: str, index: int, rt: float,
-             client: str) -> list[str]:
+def rtr_line(
+    env: datetime, rtr: int, status: int, start: datetime, backend: str, index: int, rt: float, client: str
+) -> list[str]:
     """gorouter 2018 access-log record as `cf logs --recent` prints it, plus the empty follow-up line."""
     h = f"   {env.astimezone(KST):%Y-%m-%dT%H:%M:%S}.{env.microsecond // 10000:02d}+0900 [RTR/{rtr}] OUT"
     s = start.astimezone(UTC)
     size = 15 if status == 200 else 67
     tr = "".join(RNG.choice("0123456789abcdef") for _ in range(16))
     payload = (
-        f'order-api.apps.pcf.example.com - [{s:%Y-%m-%dT%H:%M:%S}.{s.microsecond // 1000:03d}+0000] '
+        f"order-api.apps.pcf.example.com - [{s:%Y-%m-%dT%H:%M:%S}.{s.microsecond // 1000:03d}+0000] "
         f'"GET /actuator/health HTTP/1.1" {status} 0 {size} "-" "curl/7.29.0" "{client}" "{backend}" '
         f'x_forwarded_for:"10.10.4.21, {client.split(":")[0]}" x_forwarded_proto:"https" '
         f'vcap_request_id:"{uuid()}" response_time:{rt} app_id:"a3f1c9e2-6b7d-4e21-8f35-2c9d0b7e4a61" '
@@ -530,7 +647,10 @@ def rtr_line(env: datetime, rtr: int, status: int, start: datetime, backend: str
 
 def gen_cf_logs_az1() -> None:
     """`cf logs order-api --recent` at 10:31:02 KST: a health-check curl every 10 s through the routers."""
-    lines = ["Retrieving logs for app order-api in org drill-org / space drill-space as drill-operator...", ""]
+    lines = [
+        "Retrieving logs for app order-api in org drill-org / space drill-space as drill-operator...",
+        "",
+    ]
     recs: list[tuple[datetime, list[str]]] = []
     lb = {0: "10.193.70.10", 1: "10.193.71.10", 2: "10.193.72.10"}
     b0, b1, b0_new = "10.193.70.41:61012", "10.193.71.41:61008", "10.193.72.42:61020"
@@ -544,12 +664,22 @@ def gen_cf_logs_az1() -> None:
         client = f"{lb[rtr]}:{40000 + RNG.randint(10, 999)}"
         if t in (kst(10, 26, 0), kst(10, 26, 30), kst(10, 27, 0)):
             rt = round(5.0 + RNG.random() * 0.09, 9)
-            recs.append((start + timedelta(seconds=rt), rtr_line(start + timedelta(seconds=rt), rtr, 502, start, b0, 0, rt, client)))
+            recs.append(
+                (
+                    start + timedelta(seconds=rt),
+                    rtr_line(start + timedelta(seconds=rt), rtr, 502, start, b0, 0, rt, client),
+                )
+            )
         else:
             use0 = k % 2 == 0 and (t < kst(10, 25) or t >= kst(10, 27, 50))
             backend, idx = ((b0 if t < kst(10, 25) else b0_new), 0) if use0 else (b1, 1)
             rt = round(0.004 + RNG.random() * 0.008, 9)
-            recs.append((start + timedelta(seconds=rt), rtr_line(start + timedelta(seconds=rt), rtr, 200, start, backend, idx, rt, client)))
+            recs.append(
+                (
+                    start + timedelta(seconds=rt),
+                    rtr_line(start + timedelta(seconds=rt), rtr, 200, start, backend, idx, rt, client),
+                )
+            )
         t += timedelta(seconds=10)
         k += 1
     cell = "f04c8a27-9b1d-4e63-8c5a-d7e2f0b9a316"
@@ -600,22 +730,37 @@ def grafana7_csv(path: Path, names: list[str], t0: datetime, t1: datetime, row_o
     t = t0
     while t <= t1:
         cells = row_of(t)
-        rows.append(f"{t.astimezone(KST):%Y-%m-%d %H:%M:%S}," + ",".join("" if c is None else str(c) for c in cells))
+        rows.append(
+            f"{t.astimezone(KST):%Y-%m-%d %H:%M:%S}," + ",".join("" if c is None else str(c) for c in cells)
+        )
         t += timedelta(minutes=1)
     write(path, b"\xef\xbb\xbf" + ("\r\n".join(rows) + "\r\n\r\n").encode())
 
 
-def gen_healthwatch(d: Path, t0: datetime, t1: datetime, push_fail: tuple, push_not_run: set, canary_fail: tuple,
-                    gap: tuple, dip: tuple, stamp: str) -> None:
+def gen_healthwatch(
+    d: Path,
+    t0: datetime,
+    t1: datetime,
+    push_fail: tuple,
+    push_not_run: set,
+    canary_fail: tuple,
+    gap: tuple,
+    dip: tuple,
+    stamp: str,
+) -> None:
     def push(t: datetime) -> str:
         if t in push_not_run:
             return "-1"
         return "0" if push_fail[0] <= t <= push_fail[1] else "1"
 
     logcache_json(d / "healthwatch" / "health_check_cliCommand_push.json", t0, t1, push)
-    grafana7_csv(d / "healthwatch" / f"canary_app_availability-data-{stamp}.csv",
-                 ["health.check.CanaryApp.available"], t0, t1,
-                 lambda t: [0 if canary_fail[0] <= t <= canary_fail[1] else 1])
+    grafana7_csv(
+        d / "healthwatch" / f"canary_app_availability-data-{stamp}.csv",
+        ["health.check.CanaryApp.available"],
+        t0,
+        t1,
+        lambda t: [0 if canary_fail[0] <= t <= canary_fail[1] else 1],
+    )
 
     def capacity(t: datetime) -> list:
         if gap[0] <= t <= gap[1]:
@@ -625,14 +770,20 @@ def gen_healthwatch(d: Path, t0: datetime, t1: datetime, push_fail: tuple, push_
             return [int(30 + 16 * frac), round(0.37 + 0.15 * frac, 2)]
         return [46 - (t.minute % 3 == 0), 0.52]
 
-    grafana7_csv(d / "healthwatch" / f"diego_capacity-data-{stamp}.csv",
-                 ["Diego.AvailableFreeChunks", "Diego.TotalPercentageAvailableMemoryCapacity.5M"], t0, t1, capacity)
+    grafana7_csv(
+        d / "healthwatch" / f"diego_capacity-data-{stamp}.csv",
+        ["Diego.AvailableFreeChunks", "Diego.TotalPercentageAvailableMemoryCapacity.5M"],
+        t0,
+        t1,
+        capacity,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Alert e-mails (PCF Event Alerts 1.2 style, single-part QP HTML, Date in UTC) and a Korean relay copy
-def event_alert_mail(level: str, alert: str, metric: str, job: str, value: str, sent: datetime, mx_id: str,
-                     doc: str) -> str:
+def event_alert_mail(
+    level: str, alert: str, metric: str, job: str, value: str, sent: datetime, mx_id: str, doc: str
+) -> str:
     title = level.capitalize()
     html = (
         '<html>\n<body style="font-family: Helvetica, Arial, sans-serif;">\n'
@@ -687,10 +838,20 @@ def relay_mail_ko(subject: str, sent: datetime, fired: datetime, body_lines: lis
     frm = Header("PCF 모니터링", "utf-8").encode()
     to = Header("PCF 운영팀", "utf-8").encode()
     text = "\r\n".join(
-        ["[경보 발생 - FIRING]", f"- 발생 시각: {fired.astimezone(KST):%Y-%m-%d %H:%M:%S} (KST)", *body_lines, "",
-         "본 메일은 PCF Event Alerts webhook 을 받아 운영 모니터링 릴레이가 자동 발송한 메일입니다.", ""]
+        [
+            "[경보 발생 - FIRING]",
+            f"- 발생 시각: {fired.astimezone(KST):%Y-%m-%d %H:%M:%S} (KST)",
+            *body_lines,
+            "",
+            "본 메일은 PCF Event Alerts webhook 을 받아 운영 모니터링 릴레이가 자동 발송한 메일입니다.",
+            "",
+        ]
     )
-    html = '<html><body><pre style="font-family:monospace">' + text.replace("\r\n", "\n") + "</pre></body></html>\n"
+    html = (
+        '<html><body><pre style="font-family:monospace">'
+        + text.replace("\r\n", "\n")
+        + "</pre></body></html>\n"
+    )
     r = sent.astimezone(KST)
     ms = int(sent.timestamp() * 1000) + 330
     boundary = f"----=_Part_{msgid}_{ms}"
@@ -731,28 +892,694 @@ def gen_mail() -> dict:
     m1 = D1 / "mail"
     w1 = datetime(2019, 1, 3, 1, 51, 5, tzinfo=UTC)
     h1 = datetime(2019, 1, 3, 2, 17, 31, tzinfo=UTC)
-    write(m1 / "04_event-alerts_warning_cell_memory_1051.eml",
-          event_alert_mail("WARNING", "Cell Memory Available", "Diego.TotalPercentageAvailableMemoryCapacity.5M",
-                           "diego_cell", "0.37", w1, "7bC", "diego-memory"))
-    write(m1 / "05_event-alerts_healthy_cell_memory_1117.eml",
-          event_alert_mail("HEALTHY", "Cell Memory Available", "Diego.TotalPercentageAvailableMemoryCapacity.5M",
-                           "diego_cell", "0.52", h1, "9dE", "diego-memory"))
+    write(
+        m1 / "04_event-alerts_warning_cell_memory_1051.eml",
+        event_alert_mail(
+            "WARNING",
+            "Cell Memory Available",
+            "Diego.TotalPercentageAvailableMemoryCapacity.5M",
+            "diego_cell",
+            "0.37",
+            w1,
+            "7bC",
+            "diego-memory",
+        ),
+    )
+    write(
+        m1 / "05_event-alerts_healthy_cell_memory_1117.eml",
+        event_alert_mail(
+            "HEALTHY",
+            "Cell Memory Available",
+            "Diego.TotalPercentageAvailableMemoryCapacity.5M",
+            "diego_cell",
+            "0.52",
+            h1,
+            "9dE",
+            "diego-memory",
+        ),
+    )
     m2 = D2 / "mail"
     c2 = datetime(2019, 1, 3, 6, 44, 12, tzinfo=UTC)
-    write(m2 / "01_event-alerts_critical_cf_push_1544.eml",
-          event_alert_mail("CRITICAL", "Can CF Push", "health.check.cliCommand.push", "cf-health-check", "0",
-                           c2, "3aF", "cli-push"))
-    write(m2 / "02_relay_ko_critical_cf_push_1544.eml",
-          relay_mail_ko("[PCF 경보][CRITICAL] cf push 실패 (Can CF Push) - pcf-prod", kst(15, 44, 50), c2,
-                        ["- 등급: CRITICAL", "- 대상: pcf-prod / cf / cf-health-check",
-                         "- 지표: health.check.cliCommand.push (Can CF Push)",
-                         "- 현재값: 0 (임계치 INEQUALITY 0, 평가 구간 10분)",
-                         "- 원본 제목: CRITICAL Threshold Event: Can CF Push: cf-health-check; pcf-prod"], "5120"))
+    write(
+        m2 / "01_event-alerts_critical_cf_push_1544.eml",
+        event_alert_mail(
+            "CRITICAL",
+            "Can CF Push",
+            "health.check.cliCommand.push",
+            "cf-health-check",
+            "0",
+            c2,
+            "3aF",
+            "cli-push",
+        ),
+    )
+    write(
+        m2 / "02_relay_ko_critical_cf_push_1544.eml",
+        relay_mail_ko(
+            "[PCF 경보][CRITICAL] cf push 실패 (Can CF Push) - pcf-prod",
+            kst(15, 44, 50),
+            c2,
+            [
+                "- 등급: CRITICAL",
+                "- 대상: pcf-prod / cf / cf-health-check",
+                "- 지표: health.check.cliCommand.push (Can CF Push)",
+                "- 현재값: 0 (임계치 INEQUALITY 0, 평가 구간 10분)",
+                "- 원본 제목: CRITICAL Threshold Event: Can CF Push: cf-health-check; pcf-prod",
+            ],
+            "5120",
+        ),
+    )
     h2 = datetime(2019, 1, 3, 7, 23, 12, tzinfo=UTC)
-    write(m2 / "03_event-alerts_healthy_cf_push_1623.eml",
-          event_alert_mail("HEALTHY", "Can CF Push", "health.check.cliCommand.push", "cf-health-check", "1",
-                           h2, "5eD", "cli-push"))
-    return {"d1_warning": w1, "d1_healthy": h1, "d2_critical": c2, "d2_relay": kst(15, 44, 50), "d2_healthy": h2}
+    write(
+        m2 / "03_event-alerts_healthy_cf_push_1623.eml",
+        event_alert_mail(
+            "HEALTHY",
+            "Can CF Push",
+            "health.check.cliCommand.push",
+            "cf-health-check",
+            "1",
+            h2,
+            "5eD",
+            "cli-push",
+        ),
+    )
+    return {
+        "d1_warning": w1,
+        "d1_healthy": h1,
+        "d2_critical": c2,
+        "d2_relay": kst(15, 44, 50),
+        "d2_healthy": h2,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# FACTS.md: the ground truth, read back from the final files (generated and copied alike), with file:line
+@dataclass
+class Obs:
+    cap: str
+    ts: datetime
+    ok: bool
+    file: str
+    line: int
+    detail: str
+
+
+DATE_C = re.compile(r"([A-Z][a-z]{2}) ([A-Z][a-z]{2}) +(\d+) (\d\d):(\d\d):(\d\d) KST (\d{4})")
+
+
+def parse_date_c(s: str) -> datetime:
+    m = DATE_C.search(s)
+    assert m, s
+    return datetime.strptime(f"{m[2]} {m[3]} {m[4]}:{m[5]}:{m[6]} {m[7]}", "%b %d %H:%M:%S %Y").replace(
+        tzinfo=KST
+    )
+
+
+def lines_of(path: Path) -> list[str]:
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return [ln.rstrip("\r") for ln in data.decode().split("\n")]
+
+
+def obs_push(d: Path, rel: str) -> list[Obs]:
+    """push probe: one observation per run, at its `===== date =====` line; ok when `exit code: 0`."""
+    out, cur = [], None
+    for n, ln in enumerate(lines_of(d / rel), 1):
+        if ln.startswith("===== "):
+            cur = (parse_date_c(ln), n)
+        elif ln.startswith("exit code: ") and cur:
+            out.append(Obs("cf_push", cur[0], ln == "exit code: 0", rel, cur[1], ln))
+            cur = None
+    return out
+
+
+def obs_login(d: Path, rel: str) -> list[Obs]:
+    """login probe (ts-prefixed): one observation per run, at its `##### date ... #####` line."""
+    out, cur = [], None
+    for n, ln in enumerate(lines_of(d / rel), 1):
+        if "##### " in ln and "cf login probe" in ln:
+            cur = (parse_date_c(ln.split("#####")[1]), n)
+        elif ln.endswith(("cf login exit=0", "cf login exit=1")) and cur:
+            out.append(Obs("cf_login", cur[0], ln.endswith("=0"), rel, cur[1], ln[16:]))
+            cur = None
+    return out
+
+
+def obs_curl(d: Path, rel: str) -> list[Obs]:
+    """cf curl /v2/info probe: one observation per run, at the line printed by `date`; a router 502 body fails."""
+    out, cur, ls = [], None, lines_of(d / rel)
+    for n, ln in enumerate(ls, 1):
+        if DATE_C.fullmatch(ln):
+            cur = (parse_date_c(ln), n)
+        elif cur and n == cur[1] + 2:
+            out.append(Obs("cf_api", cur[0], ln == "{", rel, cur[1], ln))
+    return out
+
+
+RTR = re.compile(r"^\s+(\S+) \[RTR/\d+\] OUT \S+ - \[[^\]]+\] \"[^\"]+\" (\d{3}) ")
+
+
+def obs_rtr(d: Path, rel: str) -> list[Obs]:
+    """cf logs: one observation per RTR access-log line (envelope time); status >= 500 fails."""
+    out = []
+    for n, ln in enumerate(lines_of(d / rel), 1):
+        m = RTR.match(ln)
+        if m:
+            t = datetime.strptime(m[1], "%Y-%m-%dT%H:%M:%S.%f%z")
+            out.append(Obs("app_traffic", t, int(m[2]) < 500, rel, n, f"HTTP {m[2]}"))
+    return out
+
+
+def obs_logcache(d: Path, rel: str, cap: str) -> list[Obs]:
+    """Log Cache query_range: one observation per sample; "-1" (the check did not run) is no observation."""
+    out = []
+    for n, ln in enumerate(lines_of(d / rel), 1):
+        m = re.match(r'^\s+\[(\d+), "(-?\d+)"\],?$', ln)
+        if m and m[2] != "-1":
+            out.append(Obs(cap, datetime.fromtimestamp(int(m[1]), UTC), m[2] == "1", rel, n, f"value {m[2]}"))
+    return out
+
+
+def obs_grafana(d: Path, rel: str, cap: str) -> list[Obs]:
+    out = []
+    for n, ln in enumerate(lines_of(d / rel), 1):
+        m = re.match(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d+)$", ln)
+        if m:
+            t = datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=KST)
+            out.append(Obs(cap, t, m[2] == "1", rel, n, f"value {m[2]}"))
+    return out
+
+
+@dataclass
+class Outage:
+    cap: str
+    start: datetime
+    end: datetime | None
+    start_ev: str
+    end_ev: str
+    last_fail: datetime
+    failures: int
+
+
+def source_outages(obs: list[Obs]) -> list[Outage]:
+    """CONTRACT §4, per source: starts at a failure after a pass (or at the start of the data), ends at the first
+    pass after it; one still failing at the end stays open."""
+    out: list[Outage] = []
+    cur: Outage | None = None
+    for o in sorted(obs, key=lambda o: (o.ts, o.line)):
+        if not o.ok:
+            if cur is None:
+                cur = Outage(o.cap, o.ts, None, f"{o.file}:{o.line}", "", o.ts, 0)
+            cur.last_fail = o.ts
+            cur.failures += 1
+        elif cur is not None:
+            cur.end, cur.end_ev = o.ts, f"{o.file}:{o.line}"
+            out.append(cur)
+            cur = None
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+def union(outs: list[Outage]) -> list[Outage]:
+    """The capability's outages: union of its sources' closed outages (overlapping or touching ones merge)."""
+    merged: list[Outage] = []
+    for o in sorted(outs, key=lambda o: o.start):
+        assert o.end is not None, f"open outage {o}"
+        if merged and o.start <= merged[-1].end:
+            m = merged[-1]
+            if o.end > m.end:
+                m.end, m.end_ev = o.end, o.end_ev
+            m.last_fail = max(m.last_fail, o.last_fail)
+            m.failures += o.failures
+        else:
+            merged.append(Outage(o.cap, o.start, o.end, o.start_ev, o.end_ev, o.last_fail, o.failures))
+    return merged
+
+
+def secs(d: timedelta) -> str:
+    """Seconds as DuckDB would show a DOUBLE: whole numbers without a fraction."""
+    v = round(d.total_seconds(), 6)
+    return str(int(v)) if v == int(v) else f"{v:g}"
+
+
+def fmt(t: datetime) -> str:
+    """`10:25:00 / 01:25:00Z` (KST / UTC), fractions kept when the source has them."""
+    k, u = t.astimezone(KST), t.astimezone(UTC)
+    frac = f".{t.microsecond:06d}".rstrip("0") if t.microsecond else ""
+    return f"{k:%H:%M:%S}{frac} / {u:%H:%M:%S}{frac}Z"
+
+
+def find_line(d: Path, rel: str, needle: str, start: int = 1) -> int:
+    for n, ln in enumerate(lines_of(d / rel), 1):
+        if n >= start and needle in ln:
+            return n
+    raise KeyError(f"{rel}: {needle!r}")
+
+
+def mail_date(d: Path, rel: str) -> tuple[datetime, int]:
+    from email.utils import parsedate_to_datetime
+
+    for n, ln in enumerate(lines_of(d / rel), 1):
+        if ln.startswith("Date: "):
+            return parsedate_to_datetime(ln[6:].replace(" (KST)", "")), n
+    raise KeyError(rel)
+
+
+def task_rows(d: Path) -> list[tuple[int, str, datetime, datetime, int]]:
+    """(task id, description, started, ended, line) from the `bosh tasks --recent --all` capture."""
+    rel = "bosh/tasks_recent_all.txt"
+    ls = lines_of(d / rel)
+    head = ls[2]
+    cols = [
+        head.index(h)
+        for h in (
+            "ID",
+            "State",
+            "Started At",
+            "Last Activity At",
+            "User",
+            "Deployment",
+            "Description",
+            "Result",
+        )
+    ]
+    out = []
+    for n, ln in enumerate(ls[3:], 4):
+        if not ln.strip():
+            break
+        c = [ln[a:b].strip() for a, b in zip(cols, [*cols[1:], None], strict=True)]
+        p = lambda s: datetime.strptime(" ".join(s.split()), "%a %b %d %H:%M:%S UTC %Y").replace(tzinfo=UTC)  # noqa: E731
+        out.append((int(c[0]), c[6], p(c[2]), p(c[3]), n))
+    return out
+
+
+def mail_alert(d: Path, rel: str) -> dict:
+    """Date header (and its line), the firing time the body states (relay mails), subject and kind."""
+    import email
+    import email.policy
+
+    msg = email.message_from_bytes((d / rel).read_bytes(), policy=email.policy.default)
+    date_t, date_n = mail_date(d, rel)
+    body = msg.get_body(preferencelist=("plain", "html")).get_content()
+    m = re.search(r"발생 시각: (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) \(KST\)", body)
+    stated = datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=KST) if m else None
+    subj = str(msg["subject"])
+    kind = "notification" if re.match(r"^(FW|Fwd|RE|Re|전달|회신):", subj) else "alert"
+    state = "resolved" if subj.startswith("HEALTHY") else "firing"
+    return {
+        "rel": rel,
+        "date": date_t,
+        "date_line": date_n,
+        "stated": stated,
+        "ts": stated or date_t,
+        "subject": subj,
+        "kind": kind,
+        "state": state,
+        "message_id": str(msg["message-id"]),
+    }
+
+
+def drill_section(
+    d: Path,
+    title: str,
+    injected: datetime,
+    sources: list[list[Obs]],
+    moments: list[tuple],
+    vm_snaps: list[tuple],
+    scan: list[tuple],
+    apply_: list[tuple],
+    notes_rows: list[tuple],
+    comments: list[str],
+) -> tuple[str, dict]:
+    """The Markdown section of one drill and its headline figures."""
+    md = [f"## {d.name}: {title}", ""]
+    inj_line = find_line(d, "drill.toml", "injected_at")
+    md += [
+        "### Key instants (KST / UTC)",
+        "",
+        "| what | KST / UTC | evidence (file:line) |",
+        "|---|---|---|",
+        f"| injection (drill.toml `injected_at`) | {fmt(injected)} | drill.toml:{inj_line} |",
+    ]
+    for what, t, ev in moments:
+        md.append(f"| {what} | {fmt(t)} | {ev} |")
+    md += [
+        "",
+        "### VM snapshots (`bosh vms`, time from the operator's `date` line, line 1 of each file)",
+        "",
+        "| file | date line (KST / UTC) | task | `unresponsive agent` | not `running` |",
+        "|---|---|---|---|---|",
+    ]
+    for rel in vm_snaps:
+        ls = lines_of(d / rel)
+        t = parse_date_c(ls[0])
+        task = next(ln for ln in ls if ln.startswith("Task ")).split()[1].rstrip(".")
+        states = [ln for ln in ls if "  az" in ln and ln.split("  ")[0].count("/") == 1]
+        unresp = sum("  unresponsive agent  " in ln for ln in states)
+        notrun = sum(not re.search(r"\s{2}running\s{2}", ln) for ln in states)
+        md.append(f"| `{rel}` | {fmt(t)} | {task} | {unresp} | {notrun} |")
+    md += [
+        "",
+        "### cck tasks (started / ended)",
+        "",
+        "| task | source | started | ended | evidence |",
+        "|---|---|---|---|---|",
+    ]
+    for task, src, a, b, ev in scan + apply_:
+        md.append(f"| {task} | {src} | {fmt(a)} | {fmt(b)} | {ev} |")
+
+    # probes per source
+    md += [
+        "",
+        "### Probes per capability and source",
+        "",
+        "| capability | source | observations | first failure ≥ injection | last failure | first OK after |",
+        "|---|---|---|---|---|---|",
+    ]
+    per_cap: dict[str, list[Outage]] = {}
+    for obs in sources:
+        f, cap = obs[0].file, obs[0].cap
+        fails = [o for o in obs if not o.ok and o.ts >= injected]
+        ff = min(fails, key=lambda o: (o.ts, o.line))
+        lf = max(fails, key=lambda o: (o.ts, o.line))
+        ok = min((o for o in obs if o.ok and o.ts > lf.ts), key=lambda o: (o.ts, o.line))
+        md.append(
+            f"| {cap} | `{f}` | {len(obs)} ({sum(not o.ok for o in obs)} failed) | {fmt(ff.ts)} :{ff.line} "
+            f"| {fmt(lf.ts)} :{lf.line} | {fmt(ok.ts)} :{ok.line} |"
+        )
+        per_cap.setdefault(cap, []).extend(source_outages(obs))
+    caps = {c: union(v) for c, v in sorted(per_cap.items())}
+    md += [
+        "",
+        "### Expected outages (CONTRACT §4: per source, then the union per capability)",
+        "",
+        "| capability | # | started | ended | duration_s | start evidence | end evidence |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for cap, outs in caps.items():
+        for k, o in enumerate(outs, 1):
+            md.append(
+                f"| {cap} | {k} | {fmt(o.start)} | {fmt(o.end)} | {secs(o.end - o.start)} "
+                f"| {o.start_ev} | {o.end_ev} |"
+            )
+    md += ["", "| capability | outages | downtime_s |", "|---|---|---|"]
+    for cap, outs in caps.items():
+        md.append(f"| {cap} | {len(outs)} | {secs(sum((o.end - o.start for o in outs), timedelta()))} |")
+
+    # alerts
+    mails = [mail_alert(d, str(p.relative_to(d))) for p in sorted((d / "mail").glob("*.eml"))]
+    md += [
+        "",
+        "### Alert mails",
+        "",
+        "| file | kind / state | Date header (line) | firing time stated in the body | alert ts |",
+        "|---|---|---|---|---|",
+    ]
+    for m in mails:
+        md.append(
+            f"| `{m['rel']}` | {m['kind']} / {m['state'] if m['kind'] == 'alert' else '-'} "
+            f"| {fmt(m['date'])} (:{m['date_line']}) | {fmt(m['stated']) if m['stated'] else '-'} "
+            f"| {fmt(m['ts'])} |"
+        )
+    firing = [m for m in mails if m["kind"] == "alert" and m["state"] == "firing" and m["ts"] >= injected]
+    det = min(firing, key=lambda m: (m["ts"], m["rel"]))
+
+    # recovery
+    tasks = task_rows(d)
+    after = [t for t in tasks if t[2] >= injected]
+    last_task = max(after, key=lambda t: (t[3], t[0]))
+    last_out = max((o for v in caps.values() for o in v), key=lambda o: o.end)
+    recovered = max(last_task[3], last_out.end)
+    rec_ev = (
+        f"bosh/tasks_recent_all.txt:{last_task[4]} (task {last_task[0]} {last_task[1]})"
+        if recovered == last_task[3]
+        else last_out.end_ev
+    )
+    md += [
+        "",
+        "### BOSH tasks started at or after injected_at (`bosh/tasks_recent_all.txt`)",
+        "",
+        "| task | description | started | ended | line |",
+        "|---|---|---|---|---|",
+    ]
+    for t in sorted(after):
+        md.append(f"| {t[0]} | {t[1]} | {fmt(t[2])} | {fmt(t[3])} | {t[4]} |")
+    ttd = int((det["ts"] - injected).total_seconds())
+    ttr = int((recovered - injected).total_seconds())
+    md += [
+        "",
+        "### Drill metrics (expected)",
+        "",
+        "| metric | value | evidence |",
+        "|---|---|---|",
+        f"| injected_at | {fmt(injected)} (manifest) | drill.toml:{inj_line} |",
+        f"| detected_at | {fmt(det['ts'])} | {det['rel']} (Date header line {det['date_line']}) |",
+        f"| end of the last closed outage | {fmt(last_out.end)} ({last_out.cap}) | {last_out.end_ev} |",
+        f"| end of the last BOSH task started ≥ injected_at | {fmt(last_task[3])} (task {last_task[0]}, "
+        f"{last_task[1]}) | bosh/tasks_recent_all.txt:{last_task[4]} |",
+        f"| recovered_at (inferred) | {fmt(recovered)} | {rec_ev} |",
+        f"| ttd_s | {ttd} | |",
+        f"| ttr_s | {ttr} | |",
+        "",
+    ]
+    md += [
+        "### Operator notes (`notes.md`, read in Asia/Seoul)",
+        "",
+        "| line | note | KST / UTC |",
+        "|---|---|---|",
+    ]
+    for n, text, t in notes_rows:
+        md.append(f"| {n} | {text} | {fmt(t) if t else '(no time)'} |")
+    md += [""] + comments + [""]
+    return "\n".join(md), {"detected": det["ts"], "recovered": recovered, "ttd": ttd, "ttr": ttr}
+
+
+def notes_rows(d: Path, pm: bool) -> list[tuple]:
+    out = []
+    for n, ln in enumerate(lines_of(d / "notes.md"), 1):
+        m = re.search(r"(\d+)시 (\d+)분", ln)
+        t = None
+        if m:
+            h = int(m[1]) + (12 if pm and int(m[1]) < 12 else 0)
+            t = kst(h, int(m[2]))
+        if ln.strip():
+            out.append((n, ln.strip().lstrip("- ").replace("|", "\\|"), t))
+    return out
+
+
+def write_facts() -> None:
+    u = lambda h, m, s, us=0: datetime(2019, 1, 3, h, m, s, us, tzinfo=UTC)  # noqa: E731
+    # drill 1
+    hm = "bosh/health_monitor.log"
+    hm_first = find_line(D1, hm, "[ALERT] Alert @ 2019-01-03 01:26:14 UTC, severity 2")
+    hm_meltdown = find_line(D1, hm, "severity 1: Skipping resurrection")
+    ev_rows = [
+        (int(ln[:5]), n)
+        for n, ln in enumerate(lines_of(D1 / "bosh/events_0126.txt"), 1)
+        if re.match(r"^\d{5}  ", ln)
+    ]
+    ev_id, ev_first = min(ev_rows)
+    dbg_took = "bosh/task_1234_debug.log.gz (decompressed line 357, `Task took 25 minutes 39.36 seconds`)"
+    s1, f1 = drill_section(
+        D1,
+        "AZ1 power-off (1st run)",
+        kst(10, 25),
+        [
+            obs_push(D1, "cf/push_probe.log"),
+            obs_logcache(D1, "healthwatch/health_check_cliCommand_push.json", "cf_push"),
+            obs_login(D1, "cf/login_probe.log"),
+            obs_rtr(D1, "cf/logs_order-api_recent.txt"),
+            obs_grafana(
+                D1, "healthwatch/canary_app_availability-data-2019-01-03_11_31_20.csv", "apps_manager"
+            ),
+        ],
+        [
+            (
+                "first HM alert `has timed out` (severity 2; 16 per analysis pass)",
+                u(1, 26, 14, 4405),
+                f"{hm}:{hm_first}",
+            ),
+            (
+                "first HM meltdown alert (`Skipping resurrection`, 10 of 48 unhealthy = 20.8%)",
+                u(1, 26, 14),
+                f"{hm}:{hm_meltdown}",
+            ),
+            (
+                f"first `bosh events` alert (create alert, id {ev_id}; 32 events in 01:26:00-01:27:00)",
+                u(1, 26, 14),
+                f"bosh/events_0126.txt:{ev_first}",
+            ),
+            (
+                "Healthwatch aggregate series gap (Diego.*): first missing / last missing row",
+                kst(10, 30),
+                f"healthwatch/diego_capacity-data-2019-01-03_11_31_20.csv:{find_line(D1, 'healthwatch/diego_capacity-data-2019-01-03_11_31_20.csv', '2019-01-03 10:30:00,,')}"
+                f"-{find_line(D1, 'healthwatch/diego_capacity-data-2019-01-03_11_31_20.csv', '2019-01-03 10:50:00,,')} (10:30-10:50, 21 rows)",
+            ),
+            ("cck scan task 1233 started (bosh tasks)", u(1, 51, 2), "bosh/tasks_recent_all.txt:6"),
+            ("cck apply task 1234 ended (debug log, µs)", u(2, 17, 7, 692221), dbg_took),
+        ],
+        ["bosh/vms_before_1020.txt", "bosh/vms_during_1040.txt", "bosh/vms_after_1119.txt"],
+        [
+            ("1233 scan cloud", "`bosh tasks`", u(1, 51, 2), u(1, 51, 25), "bosh/tasks_recent_all.txt:6"),
+            (
+                "1233 scan cloud",
+                "cck console footer / event JSON",
+                u(1, 51, 3),
+                u(1, 51, 24),
+                f"bosh/cck_console.txt:{find_line(D1, 'bosh/cck_console.txt', 'Task 1233 Started')}-"
+                f"{find_line(D1, 'bosh/cck_console.txt', 'Task 1233 Finished')}; bosh/task_1233_event.jsonl:1,8",
+            ),
+        ],
+        [
+            (
+                "1234 apply resolutions",
+                "`bosh tasks`",
+                u(1, 51, 28),
+                u(2, 17, 7),
+                "bosh/tasks_recent_all.txt:5",
+            ),
+            (
+                "1234 apply resolutions",
+                "cck console footer / event JSON",
+                u(1, 51, 28),
+                u(2, 17, 7),
+                f"bosh/cck_console.txt:{find_line(D1, 'bosh/cck_console.txt', 'Task 1234 Started')}-"
+                f"{find_line(D1, 'bosh/cck_console.txt', 'Task 1234 Finished')}; bosh/task_1234_event.jsonl:1,32",
+            ),
+            (
+                "1234 apply resolutions",
+                "debug log (job runner)",
+                u(1, 51, 28, 323258),
+                u(2, 17, 7, 692221),
+                dbg_took,
+            ),
+        ],
+        notes_rows(D1, pm=False),
+        [
+            "Notes on drill 1:",
+            "- 16 reboots in task 1234, sequential, 86-103 s each (mean 96.1 s); every az1 agent answers `pong` at the end "
+            "of its reboot (debug log `RECEIVED ... pong`).",
+            "- HM alerts (health_monitor.log, bosh events) are BOSH `events`, not `alerts` rows: detected_at comes from the "
+            "first alert mail. If HM `[ALERT]` lines were ever counted as alerts, detected_at would be 10:26:14 KST "
+            "(ttd_s 74).",
+            "- recovered_at: the CONTRACT's rule takes the last BOSH task started after injected_at, which is the "
+            "`retrieve vm-stats` task 1235 behind the 11:19 `bosh vms` snapshot (02:19:43Z, tasks_recent_all.txt:4). "
+            "If read-only tasks (retrieve vm-stats, fetch logs) were excluded, it would be the apply task 1234: "
+            "02:17:07Z from the CLI (ttr_s 3127), 02:17:07.692221Z from the debug log.",
+            "- cf/push_probe.log and cf/login_probe.log: a run's time is its header line (`===== date =====`, "
+            "`##### date cf login probe #####`); a login's FAILED line can be later (10:33:22 run fails at 10:33:37).",
+            "- Healthwatch push check: `-1` (did not run) at 10:35 and 10:36 is no observation.",
+            "- `bosh/vms_during_1040.txt`: 16 `unresponsive agent` (az1) + 1 `failing` (loggregator_trafficcontroller, az3).",
+        ],
+    )
+    # drill 2
+    cck2 = lines_of(D2 / "bosh" / "cck_console.txt")
+    apply_end = next(parse_unixdate_line(x) for x in cck2 if x.startswith("Task 1244 Finished"))
+    s2, f2 = drill_section(
+        D2,
+        "AZ2 shutdown (2nd run)",
+        kst(15, 41),
+        [
+            obs_push(D2, "cf/push_probe.log"),
+            obs_logcache(D2, "healthwatch/health_check_cliCommand_push.json", "cf_push"),
+            obs_login(D2, "cf/login_probe.log"),
+            obs_curl(D2, "cf/curl_v2_info_probe.log"),
+            obs_grafana(
+                D2, "healthwatch/canary_app_availability-data-2019-01-03_16_41_05.csv", "apps_manager"
+            ),
+        ],
+        [
+            (
+                "Healthwatch aggregate series gap (Diego.*): first missing / last missing row",
+                kst(15, 52),
+                f"healthwatch/diego_capacity-data-2019-01-03_16_41_05.csv:{find_line(D2, 'healthwatch/diego_capacity-data-2019-01-03_16_41_05.csv', '2019-01-03 15:52:00,,')}"
+                f"-{find_line(D2, 'healthwatch/diego_capacity-data-2019-01-03_16_41_05.csv', '2019-01-03 16:05:00,,')} (15:52-16:05, 14 rows)",
+            ),
+            (
+                "deployment lock held by task 1241 (fetch logs): acquire",
+                u(6, 55, 47),
+                f"bosh/events_locks.txt:{find_line(D2, 'bosh/events_locks.txt', '06:55:47')}",
+            ),
+            (
+                "HM `scan and fix` task 1242 fails: `Unable to get deployment lock`",
+                u(7, 1, 14),
+                f"bosh/tasks_recent_all.txt:{find_line(D2, 'bosh/tasks_recent_all.txt', '1242  error')}",
+            ),
+            (
+                "deployment lock released by task 1241",
+                u(7, 8, 12),
+                f"bosh/events_locks.txt:{find_line(D2, 'bosh/events_locks.txt', '07:08:12')}",
+            ),
+        ],
+        ["bosh/vms_before_1536.txt", "bosh/vms_during_1547.txt", "bosh/vms_during_1555.txt"],
+        [
+            (
+                "1243 scan cloud",
+                "`bosh tasks`",
+                u(7, 9, 2),
+                u(7, 9, 25),
+                f"bosh/tasks_recent_all.txt:{find_line(D2, 'bosh/tasks_recent_all.txt', '1243  done')}",
+            ),
+            ("1243 scan cloud", "cck console footer", u(7, 9, 3), u(7, 9, 24), "bosh/cck_console.txt:12-13"),
+        ],
+        [
+            (
+                "1244 apply resolutions",
+                "`bosh tasks`",
+                u(7, 9, 28),
+                apply_end,
+                f"bosh/tasks_recent_all.txt:{find_line(D2, 'bosh/tasks_recent_all.txt', '1244  done')}",
+            ),
+            (
+                "1244 apply resolutions",
+                "cck console footer / event JSON",
+                u(7, 9, 28),
+                apply_end,
+                f"bosh/cck_console.txt:{find_line(D2, 'bosh/cck_console.txt', 'Task 1244 Started')}-"
+                f"{find_line(D2, 'bosh/cck_console.txt', 'Task 1244 Finished')}; bosh/task_1244_event.jsonl:1,32",
+            ),
+        ],
+        notes_rows(D2, pm=True),
+        [
+            "Notes on drill 2:",
+            "- notes.md uses a 12-hour clock (`3시 41분` = 15:41 KST, `4시 35분` = 16:35 KST); lines 1, 5, 8 and 10 carry "
+            "no time of their own (line 9 `4시 09분` stands alone and line 10 is the command run then), as in the write-up.",
+            "- `bosh/vms_during_1547.txt`: 16 `unresponsive agent` (az2) + cloud_controller/573f0be2 (az3) `failing`; "
+            "at 15:55 it is `running` again (16 not running).",
+            "- No `bosh vms` ran after the cck, so the apply task 1244 is the last task: recovered_at = its end under any "
+            "reading of the rule.",
+            "- cf/curl_v2_info_probe.log: a run's time is the line printed by `date`; a gorouter 502 body (exit 0) is a "
+            "failure.",
+            "- Healthwatch push check: `-1` at 15:58 and 15:59 is no observation.",
+        ],
+    )
+    head = [
+        "# Ground truth of the sample drills",
+        "",
+        "Generated by `data/make_samples.py` from the files themselves (line numbers are 1-based physical lines; "
+        "times are KST = UTC+9 / UTC). The BOSH CLI and director print UTC; `date` lines, ts prefixes, Grafana CSV "
+        "and notes are KST wall clock; Log Cache JSON is epoch seconds; mail `Date` carries its offset.",
+        "",
+        "Assumed mapping of probes to capabilities: push runs and the Healthwatch `cliCommand.push` check -> "
+        "`cf_push`; login runs -> `cf_login`; `cf curl /v2/info` runs -> `cf_api`; RTR access-log lines -> "
+        "`app_traffic` (HTTP >= 500 fails); Healthwatch canary (`health.check.CanaryApp.available`, the Apps Manager "
+        "canary) -> `apps_manager`. Healthwatch `Diego.*` series are metrics only: their gap is missing data, not a "
+        "failure.",
+        "",
+        "| drill | injected_at | detected_at | recovered_at | ttd_s | ttr_s |",
+        "|---|---|---|---|---|---|",
+        f"| 2019-01-03-az1 | {fmt(kst(10, 25))} | {fmt(f1['detected'])} | {fmt(f1['recovered'])} | {f1['ttd']} | {f1['ttr']} |",
+        f"| 2019-01-03-az2 | {fmt(kst(15, 41))} | {fmt(f2['detected'])} | {fmt(f2['recovered'])} | {f2['ttd']} | {f2['ttr']} |",
+        "",
+    ]
+    write(ROOT / "FACTS.md", "\n".join(head) + "\n" + s1 + "\n" + s2)
+
+
+def parse_unixdate_line(s: str) -> datetime:
+    m = re.search(r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d UTC \d{4}", s)
+    return datetime.strptime(" ".join(m[0].split()), "%a %b %d %H:%M:%S UTC %Y").replace(tzinfo=UTC)
 
 
 if __name__ == "__main__":
@@ -761,10 +1588,27 @@ if __name__ == "__main__":
     gen_login_az2()
     gen_curl_az2()
     gen_cf_logs_az1()
-    gen_healthwatch(D1, kst(10, 0), kst(11, 30), (kst(10, 29), kst(10, 42)), {kst(10, 35), kst(10, 36)},
-                    (kst(10, 26), kst(10, 44)), (kst(10, 30), kst(10, 50)), (kst(10, 51), kst(11, 17)),
-                    "2019-01-03_11_31_20")
-    gen_healthwatch(D2, kst(15, 30), kst(16, 40), (kst(15, 42), kst(16, 20)), {kst(15, 58), kst(15, 59)},
-                    (kst(15, 42), kst(15, 42)), (kst(15, 52), kst(16, 5)), (kst(16, 6), kst(16, 35)),
-                    "2019-01-03_16_41_05")
+    gen_healthwatch(
+        D1,
+        kst(10, 0),
+        kst(11, 30),
+        (kst(10, 29), kst(10, 42)),
+        {kst(10, 35), kst(10, 36)},
+        (kst(10, 26), kst(10, 44)),
+        (kst(10, 30), kst(10, 50)),
+        (kst(10, 51), kst(11, 17)),
+        "2019-01-03_11_31_20",
+    )
+    gen_healthwatch(
+        D2,
+        kst(15, 30),
+        kst(16, 40),
+        (kst(15, 42), kst(16, 20)),
+        {kst(15, 58), kst(15, 59)},
+        (kst(15, 42), kst(15, 42)),
+        (kst(15, 52), kst(16, 5)),
+        (kst(16, 6), kst(16, 35)),
+        "2019-01-03_16_41_05",
+    )
     gen_mail()
+    write_facts()
