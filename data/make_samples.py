@@ -1568,6 +1568,13 @@ def write_facts() -> None:
         "canary) -> `apps_manager`. Healthwatch `Diego.*` series are metrics only: their gap is missing data, not a "
         "failure.",
         "",
+        "Line conventions: a probe run is cited at the line that carries its time (the `===== date =====` header of "
+        "a push run, the `##### date cf login probe #####` line of a login run, the line printed by `date` before a "
+        "`cf curl`); the cf_cli parser (checked on 2019-01-03) cites the next line (the first line of the command's "
+        "output or the command line), i.e. +1. A mail is cited here at its `Date:` header; the email parser cites "
+        "line 1 (the message). When two sources end an outage at the same instant, either may be cited as the end "
+        "evidence (drill 1 cf_push: the Healthwatch sample and the push run both end it at 10:43:00).",
+        "",
         "| drill | injected_at | detected_at | recovered_at | ttd_s | ttr_s |",
         "|---|---|---|---|---|---|",
         f"| 2019-01-03-az1 | {fmt(kst(10, 25))} | {fmt(f1['detected'])} | {fmt(f1['recovered'])} | {f1['ttd']} | {f1['ttr']} |",
