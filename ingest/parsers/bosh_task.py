@@ -70,6 +70,7 @@ _EXIT = re.compile(r"^Exit code \d+$")
 _MOUNT_INFO = "Inconsistent mount information:"
 _MOUNT_INFO_END = re.compile(r"\(mount_info_mismatch \d+\): .+$")
 _UTC = UTC
+_UNKNOWN = "not a line of a bosh task console"
 
 
 def probe(head: str) -> bool:
@@ -135,6 +136,9 @@ def parse(ctx: FileContext) -> None:
     open_rec: tuple[str, object] | None = None
     table: dict | None = None  # the cck problems table being read: column offsets, rows
     ignorable = parsed = 0
+    unknown: list[tuple[int, str]] = []  # unrecognized lines: quarantined unless an `Exit code` closes them
+    cli_errors: list[tuple[int, str, int | None]] = []  # (line, error chain, the task it follows)
+    prev_nb = last_nb = 0  # the previous / current non-blank line numbers
 
     def task(tid: int, n: int) -> _Task:
         t = tasks.get(tid)
@@ -170,6 +174,7 @@ def parse(ctx: FileContext) -> None:
         if not line.strip():
             ignorable += 1
             continue
+        prev_nb, last_nb = last_nb, n
         if table is not None:
             if m := CCK_FOOTER.match(line):
                 if int(m.group("n")) != len(table["rows"]):
@@ -268,14 +273,26 @@ def parse(ctx: FileContext) -> None:
             deployment = m.group("deployment")
             parsed += 1
             continue
+        if _EXIT.match(line) and unknown and unknown[-1][0] == prev_nb:
+            # stderr captured too (2>&1): the CLI's error chain (ui/fmt/error.go) ends in `Exit code N`
+            text = "\n".join(strip_ansi(r).rstrip() for _, r in unknown)
+            cli_errors.append((unknown[0][0], text, last_task.id if last_task else None))
+            parsed += len(unknown)
+            unknown = []
+            ignorable += 1
+            continue
         if (line == _SUCCEEDED or _EXIT.match(line)) and (env_seen or tasks):
             ignorable += 1  # the command's closing banner
             continue
-        ctx.quarantine(n, "not a line of a bosh task console", raw)
+        if unknown and unknown[-1][0] != prev_nb:
+            ctx.quarantine_many((k, _UNKNOWN, r) for k, r in unknown)
+            unknown = []
+        unknown.append((n, raw))
+    ctx.quarantine_many((k, _UNKNOWN, r) for k, r in unknown)
     ctx.count(parsed=parsed, ignorable=ignorable)
 
     _place_in_time(ctx, tasks, events)
-    _emit(ctx, tasks)
+    _emit(ctx, tasks, cli_errors)
 
 
 def _known(line: str) -> bool:
@@ -349,7 +366,7 @@ def _place_in_time(ctx: FileContext, tasks: dict[int, _Task], events: list[_Even
         e.at = r + timedelta(days=default if s is None else s)
 
 
-def _emit(ctx: FileContext, tasks: dict[int, _Task]) -> None:
+def _emit(ctx: FileContext, tasks: dict[int, _Task], cli_errors: list[tuple[int, str, int | None]]) -> None:
     rows: list[dict] = []
     cck: list[dict] = []
     task_rows: list[dict] = []
@@ -481,6 +498,21 @@ def _emit(ctx: FileContext, tasks: dict[int, _Task]) -> None:
                 "started_at": started,
                 "ended_at": ended,
                 "source_line": t.first_line,
+            }
+        )
+    ends = {r["task_id"]: r["ended_at"] for r in task_rows}
+    for n, text, tid in cli_errors:
+        rows.append(
+            {
+                # printed right after the task it reports on ended
+                "ts": ends.get(tid) if tid is not None else None,
+                "ts_role": "logged",
+                "kind": "bosh_cli_error",
+                "component": "bosh",
+                "severity": "error",
+                "task_id": tid,
+                "message": text,
+                "source_line": n,
             }
         )
     if rows:
