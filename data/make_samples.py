@@ -10,7 +10,7 @@ Not generated (committed as hand-adapted copies of the format-reference samples,
   events_locks.txt, vms_*_*.txt (a `date` line prepended), health_monitor.log (01:24-01:27 copied, 01:27:51-01:30:14
   extended), task_1234_debug.log.gz (3337 -> 357 lines, whole records kept)}, 2019-01-03-az1/cf/{push_probe.log,
   login_probe.log}, 2019-01-03-az1/mail/0[123]_*.eml, and both notes.md (the seed's lists, verbatim).
-Generated here: everything else, and FACTS.md, which is computed from the final files (copied ones included).
+Generated here: everything else, and data/SAMPLES.md (the ground truth), which is computed from the final files (copied ones included).
 """
 
 from __future__ import annotations
@@ -1581,7 +1581,7 @@ def write_facts() -> None:
         f"| 2019-01-03-az2 | {fmt(kst(15, 41))} | {fmt(f2['detected'])} | {fmt(f2['recovered'])} | {f2['ttd']} | {f2['ttr']} |",
         "",
     ]
-    write(ROOT / "FACTS.md", "\n".join(head) + "\n" + s1 + "\n" + s2)
+    write(ROOT.parent / "SAMPLES.md", "\n".join(head) + "\n" + s1 + "\n" + s2)
 
 
 def parse_unixdate_line(s: str) -> datetime:

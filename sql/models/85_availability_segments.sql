@@ -4,7 +4,9 @@
 -- definition (CONTRACT §4, availability_quarterly): observations of all sources of a foundation are merged in time
 --   order (at one instant, any failure wins); a failed check is down until the next observation (a run of failures is
 --   down until the next passing check); a passing check is up for its interval (interval_s, else its source's median
---   spacing, else 60 s); whatever no piece covers is unknown. `planned_s` is the part of a down piece inside the
+--   spacing, else 60 s); whatever no piece covers is unknown. The checks are the continuous ones: a foundation
+--   with a monitoring folder (drill.toml `kind = "monitoring"`) is measured by its monitoring folders only (the
+--   drills' dense probe loops would skew the sampling); one without uses whatever probes its drills have. `planned_s` is the part of a down piece inside the
 --   [injected_at, recovered_at] window of a drill of the same foundation (drill windows assumed not to overlap).
 create or replace table availability_segments as
 with folders as (
@@ -12,11 +14,13 @@ with folders as (
            m.injected_at, m.recovered_at
     from drills d left join drill_metrics m using (drill)
 ),
+monitored as (select distinct foundation from folders where kind = 'monitoring'),
 raw_obs as (
     select f.foundation, p.capability, p.source_file, p.drill, p.ts, p.ok, p.interval_s,
            epoch(p.ts) - epoch(lag(p.ts) over (partition by p.drill, p.source_file, p.capability order by p.ts)) as gap_s
     from probes p join folders f using (drill)
     where p.ok is not null and f.foundation is not null
+      and (f.kind = 'monitoring' or f.foundation not in (select foundation from monitored))
 ),
 obs as (
     select foundation, capability, ts, bool_and(ok) as ok, max(iv) as iv

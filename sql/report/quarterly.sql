@@ -6,8 +6,9 @@ select foundation, quarter, capability,
        round(availability_min * 100, 4) as availability_min_pct,
        round(availability_unplanned * 100, 4) as availability_unplanned_pct,
        coalesce($slo, slo) * 100 as slo_pct,
-       window_s, downtime_s, planned_downtime_s, unknown_s,
-       downtime_s / ((1 - coalesce($slo, slo)) * window_s) as budget_used,
+       cast(window_s as bigint) as window_s, cast(downtime_s as bigint) as downtime_s,
+       cast(planned_downtime_s as bigint) as planned_downtime_s, cast(unknown_s as bigint) as unknown_s,
+       round(downtime_s / ((1 - coalesce($slo, slo)) * window_s), 6) as budget_used,
        availability >= coalesce($slo, slo) as meets_slo
 from availability_quarterly
 where quarter = $quarter and ($foundation is null or foundation = $foundation)
