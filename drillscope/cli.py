@@ -274,6 +274,30 @@ def quarterly(
 
 
 @app.command()
+def export(
+    drills: Annotated[list[str] | None, typer.Argument(help="Drill ids (default: all).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="timesketch, l2tcsv, csv or parquet.")
+    ] = "timesketch",
+    out: OutOpt = DEFAULT_OUT,
+) -> None:
+    """Export the unified timeline under `OUT/export/` for Timesketch (JSONL with message, datetime,
+    timestamp_desc), plaso-style l2tcsv, CSV or Parquet.
+
+    Examples:
+
+        drillscope export --format timesketch
+
+        drillscope export 2019-01-03-az1 --format l2tcsv
+    """
+    from drillscope.export import export as do_export
+
+    with _errors():
+        path, n = do_export(out, fmt, drills or None)
+        typer.echo(f"exported {n} rows: {path}")
+
+
+@app.command()
 def sql(
     query_text: Annotated[str, typer.Argument(metavar="QUERY", help="SQL to run (read-only).")],
     out: OutOpt = DEFAULT_OUT,
