@@ -3,6 +3,7 @@ as TTY tables, redirected (non-TTY, tab-separated) and `--json`, ingested for re
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -645,3 +646,70 @@ def test_sample_probes_and_parses(lake: Lake) -> None:
     assert bosh_table.probe(bosh_table.SAMPLE)
     res = ingest_one(lake, "sample.txt", bosh_table.SAMPLE)
     assert (res.quarantined, res.rows, res.message) == (0, 2, "")
+
+
+def test_json_events_and_tasks_with_a_date_line_before(lake: Lake) -> None:
+    ev_keys = [
+        "id",
+        "time",
+        "user",
+        "action",
+        "object_type",
+        "object_name",
+        "task_id",
+        "deployment",
+        "instance",
+    ]
+    ev_keys += ["context", "error"]
+    doc = {
+        "Tables": [
+            {
+                "Content": "events",
+                "Header": {k: t for k, t in zip(ev_keys, EV_HEADER, strict=True)},
+                "Rows": [
+                    dict(zip(ev_keys, [("" if c == "-" else c) for c in r], strict=True)) for r in EV_ROWS
+                ],
+                "Notes": None,
+            },
+            {
+                "Content": "tasks",
+                "Header": {
+                    "id": "ID",
+                    "state": "State",
+                    "started_at": "Started At",
+                    "finished_at": "Finished At",
+                },
+                "Rows": [
+                    {
+                        "id": "1240",
+                        "state": "processing",
+                        "started_at": "Thu Jan  3 02:30:00 UTC 2019",
+                        "finished_at": "",
+                    }
+                ],
+                "Notes": None,
+            },
+        ],
+        "Blocks": None,
+        "Lines": ["Using environment '10.10.16.5' as client 'ops_manager'", "Succeeded"],
+    }
+    text = "$ date -u\nThu Jan  3 02:41:00 UTC 2019\n$ bosh events --json\n" + json.dumps(
+        doc, indent=4, sort_keys=True
+    )  # Go sorts map keys
+    res = ingest_one(lake, "ev.json", text)
+    assert (res.lines, res.parsed_lines, res.ignorable, res.quarantined, res.rows) == (
+        text.count("\n") + 1,
+        text.count("\n") - 1,
+        2,
+        0,
+        3,
+    )
+    assert [
+        {k: r[k] for k in ("kind", "severity", "task_id", "message")} for r in _expect_events("tty")
+    ] == lake.q("select kind, severity, task_id, message from events order by ts")
+    assert lake.q("select task_id, state, started_at, ended_at from bosh_tasks") == [
+        {"task_id": 1240, "state": "processing", "started_at": "2019-01-03T02:30:00+00:00", "ended_at": None}
+    ]
+    lines = text.splitlines()
+    for n in [r["source_line"] for r in lake.q("select source_line from events")]:
+        assert lines[n - 1].strip() == "{" and '"action"' in lines[n]

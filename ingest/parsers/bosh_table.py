@@ -155,7 +155,7 @@ class _Parser:
                 i += 1
             elif kind := header_kind(ln):
                 i = self._tty_table(i, kind)
-            elif s.startswith("{") and '"Tables"' in "\n".join(self.L[i : i + 3]):
+            elif s.startswith("{") and '"Tables"' in "\n".join(self.L[i : i + 400]):
                 i = self._json_doc(i)
             elif "\t" in ln and notty_shape(tab_fields(ln)):
                 i = self._notty_table(i)
