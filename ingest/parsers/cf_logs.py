@@ -1,0 +1,209 @@
+"""`cf logs APP --recent` output: `   2019-01-03T10:25:01.42+0900 [RTR/1] OUT <text>` lines.
+
+Follows /work/shared/formats/cf/FORMATS.md §5 (cli@v6.41.0 / cli@v8.18.4 util/ui/log_message.go,
+gorouter@185140b6 accesslog/schema/access_log_record.go, cc app/repositories/*_event_repository.rb,
+executor@502904cf depot/containerstore/storenode.go): envelope time in the CLI host's zone with its
+offset (hundredths, `-0700` layout; the legacy padded header too); sources APP/PROC/<TYPE>, RTR, CELL,
+API, STG, HEALTH, SSH, LGR. The line split and the head regex are vectorized with polars
+(`str.extract_groups`), and so is the RTR access-log field extraction: each RTR record is one
+`app_traffic` probe (ok = status < 500 and no timeout; latency = response_time s -> ms; detail
+`GET /path 502`), the empty `[RTR/n] OUT ` line gorouter adds after each record (until 2021) is
+parsed and skipped. CELL/API/HEALTH lifecycle lines (few) become `app_instance` events in Python.
+Everything else in the capture (prompts, `date` lines, a failed `cf logs` run) goes through the
+shared cf engine (`_cf.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import polars as pl
+
+from ingest.context import FileContext
+from ingest.parsers import _cf
+
+NAME = "cf_logs"
+
+SAMPLE = """\
+Retrieving logs for app order-api in org drill-org / space drill-space as drill-operator...
+
+   2019-01-03T10:25:01.42+0900 [RTR/1] OUT order-api.apps.pcf.example.com - [2019-01-03T01:24:56.350+0000] "GET /actuator/health HTTP/1.1" 502 0 67 "-" "curl/7.29.0" "10.193.71.10:40119" "10.193.70.41:61012" x_forwarded_for:"10.10.4.21, 10.193.71.10" x_forwarded_proto:"https" vcap_request_id:"d3f530d3-b247-4695-a980-7b76bf6a0aae" response_time:5.069916572 app_id:"a3f1c9e2-6b7d-4e21-8f35-2c9d0b7e4a61" app_index:"0"
+   2019-01-03T10:25:01.42+0900 [RTR/1] OUT 
+   2019-01-03T10:27:14.12+0900 [API/1] OUT Process has crashed with type: "web"
+"""  # noqa: W291
+
+# the head: time, [source/instance], stream; `msg` keeps the payload (FORMATS §5.1 LOG_LINE)
+LOG_RE = (
+    r"^\s*(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) "
+    r"\[(?P<src>[^\]]*?)(?:/(?P<inst>[^/\]]*))?\]\s+(?P<stream>OUT|ERR)(?: (?P<msg>.*))?$"
+)
+LOG_LINE = re.compile(LOG_RE)
+# what a route observation needs; holds for the 2018 layout and the pre-2017 one (FORMATS §5.3)
+RTR_HEAD = (
+    r'^(?P<host>\S+) - \[(?P<start>[^\]]*)\] "(?P<method>[A-Z]+) (?P<uri>\S*)(?: [^"]*)?" '
+    r'(?P<status>\d{3}|"-"|-)(?:\s|$)'
+)
+ANSI_RE = r"\x1b\[[0-9;?]*[A-Za-z]"
+
+# lifecycle texts -> (severity, short state) (executor storenode.go, cc process_event_repository.rb)
+CELL_TEXTS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^Cell \S+ creating container for instance "), "info", "creating"),
+    (re.compile(r"^Container became healthy"), "info", "started"),
+    (re.compile(r"^Container became unhealthy"), "warning", "unhealthy"),
+    (
+        re.compile(r"health check never passed|^Timed out after .*health check"),
+        "error",
+        "health check failed",
+    ),
+    (re.compile(r"^Cell \S+ stopping instance "), "warning", "stopping"),
+]
+API_CRASH = re.compile(r"^Process has crashed with type: ")
+API_EXITED = re.compile(r"^App instance exited with guid (?P<guid>\S+) payload: (?P<payload>.*)$")
+API_UPDATED = re.compile(r"^Updated app with guid \S+ \((?P<req>.*)\)$")
+RUBY_KV = re.compile(r'"(?P<k>\w+)"=>(?P<v>"(?:[^"\\]|\\.)*"|[^,}]+)')
+
+
+def probe(head: str) -> bool:
+    return _cf.sniff(head) == "logs"
+
+
+def parse(ctx: FileContext) -> None:
+    _cf.parse_capture(ctx)
+
+
+def _ruby_hash(s: str) -> dict[str, str]:
+    return {m.group("k"): m.group("v").strip().strip('"') for m in RUBY_KV.finditer(s)}
+
+
+def lifecycle(src: str, inst: str | None, msg: str) -> tuple[str, str | None, str] | None:
+    """(severity, instance, message) for a CELL/API/HEALTH line worth an event, else None."""
+    if src.startswith("CELL"):
+        for rx, sev, state in CELL_TEXTS:
+            if rx.search(msg):
+                return sev, inst, f"{state}: {msg}"
+        return None
+    if src.startswith("HEALTH"):
+        return "warning", inst, f"health check failed: {msg}"
+    if src.startswith("API"):  # API/n is the cloud controller's index, not the app instance
+        if API_CRASH.match(msg):
+            return "error", None, f"crashed: {msg}"
+        if m := API_EXITED.match(msg):
+            p = _ruby_hash(m.group("payload"))
+            what = ", ".join(f"{k} {p[k]}" for k in ("reason", "exit_description", "crash_count") if k in p)
+            return (
+                "error",
+                p.get("index"),
+                f"crashed: App instance exited ({what})" if what else f"crashed: {msg}",
+            )
+        if (m := API_UPDATED.match(msg)) and '"state"' in msg:
+            state = _ruby_hash(m.group("req")).get("state", "")
+            return ("warning" if state == "STOPPED" else "info"), None, f"updated: state {state}"
+    return None
+
+
+class LogPass:
+    """The vectorized pass over every physical line: finds the cf log lines, counts them as parsed,
+    and prepares their rows; the other lines are handed to the session walk (`remaining`)."""
+
+    def __init__(self, ctx: FileContext, lines: list[str]) -> None:
+        self.ctx = ctx
+        self.lines = lines
+        self.app_runs: list[tuple[int, str]] = []
+        self.n_log = 0
+        self.logs: pl.DataFrame | None = None
+        self.is_log: pl.Series | None = None
+        if not lines or ("] OUT" not in ctx.text and "] ERR" not in ctx.text):
+            return
+        s = pl.Series("line", lines, dtype=pl.String)
+        if "\x1b" in ctx.text:
+            s = s.str.replace_all(ANSI_RE, "")
+        df = s.str.extract_groups(LOG_RE).struct.unnest().with_row_index("i")
+        self.is_log = df["ts"].is_not_null()
+        self.n_log = int(self.is_log.sum())
+        if self.n_log:
+            self.logs = df.filter(self.is_log)
+            ctx.count(parsed=self.n_log)
+
+    def remaining(self) -> list[tuple[int, str]]:
+        if self.is_log is None or self.n_log == 0:
+            return list(enumerate(self.lines, 1))
+        return [(i + 1, self.lines[i]) for i in (~self.is_log).arg_true().to_list()]
+
+    def emit(self) -> None:
+        if self.logs is None:
+            return
+        ctx = self.ctx
+        ts = (
+            self.logs["ts"]
+            .str.replace(r"Z$", "+0000")
+            .str.replace(r"([+-]\d\d):(\d\d)$", "${1}${2}")
+            .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", strict=False, time_unit="us")
+            .dt.convert_time_zone("UTC")
+        )
+        logs = self.logs.with_columns(ts.alias("t"), pl.col("msg").fill_null(""))
+        bad: list[tuple[int, str, str]] = []
+        for i in logs.filter(pl.col("t").is_null())["i"].to_list():
+            bad.append((i + 1, "cf log line with an unreadable time", self.lines[i]))
+        logs = logs.filter(pl.col("t").is_not_null())
+
+        rtr = logs.filter((pl.col("src") == "RTR") & (pl.col("msg").str.strip_chars() != ""))
+        if rtr.height:
+            head = rtr["msg"].str.extract_groups(RTR_HEAD).struct.unnest()
+            rtr = pl.concat([rtr, head.select("host", "method", "uri", "status")], how="horizontal")
+            for i in rtr.filter(pl.col("method").is_null())["i"].to_list():
+                bad.append((i + 1, "RTR line is not a gorouter access log record", self.lines[i]))
+            rtr = rtr.filter(pl.col("method").is_not_null())
+            code = pl.col("status").cast(pl.Int64, strict=False)
+            rerr = pl.col("msg").str.extract(r'x_cf_routererror:"([^"]*)"', 1).fill_null("")
+            ok = code.is_not_null() & (code < 500) & ~rerr.str.contains("timeout")
+            probes = rtr.select(
+                pl.col("t").alias("ts"),
+                (pl.col("i") + 1).cast(pl.Int64).alias("source_line"),
+                pl.lit("app_traffic").alias("capability"),
+                ok.alias("ok"),
+                pl.when(ok).then(pl.lit("ok")).otherwise(pl.lit("failed")).alias("status"),
+                (
+                    pl.col("msg")
+                    .str.extract(r'\bresponse_time:"?([0-9.]+)', 1)
+                    .cast(pl.Float64, strict=False)
+                    * 1000
+                )
+                .round(3)
+                .alias("latency_ms"),
+                pl.concat_str(
+                    [pl.col("method"), pl.col("uri"), pl.col("status").str.replace_all('"', "")],
+                    separator=" ",
+                ).alias("detail"),
+            )
+            if probes.height:
+                ctx.emit("probes", probes.to_arrow())
+            hosts = rtr["host"].drop_nulls()
+            fallback = hosts[0].split(".")[0] if hosts.len() else None
+        else:
+            fallback = None
+
+        life = logs.filter(pl.col("src").str.contains(r"^(?:CELL|API|HEALTH)") & (pl.col("msg") != ""))
+        events: list[dict[str, Any]] = []
+        for r in life.select("i", "t", "src", "inst", "msg").iter_rows(named=True):
+            got = lifecycle(r["src"], r["inst"], r["msg"])
+            if got is None:
+                continue
+            sev, inst, msg = got
+            events.append(
+                {
+                    "ts": r["t"],
+                    "source_line": r["i"] + 1,
+                    "ts_role": "logged",
+                    "kind": "app_instance",
+                    "component": _cf.app_for_line(self.app_runs, r["i"] + 1, fallback),
+                    "instance": inst,
+                    "severity": sev,
+                    "message": msg,
+                }
+            )
+        if events:
+            ctx.emit("events", events)
+        if bad:
+            ctx.count(parsed=-len(bad))
+            ctx.quarantine_many(bad)
