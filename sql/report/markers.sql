@@ -1,6 +1,6 @@
 -- Vertical rules on the drill's charts: injection, detection, recovery, BOSH cck start/end, operator notes of power-on.
 -- grain: one row per marker; upstream: drill_metrics, bosh_tasks, events (kind 'note')
-select ts, label, kind from (
+select min(ts) as ts, label, kind from (
     select injected_at as ts, 'injection' as label, 'injection' as kind from drill_metrics where drill = $drill
     union all
     select detected_at, 'detection', 'detection' from drill_metrics where drill = $drill
@@ -17,4 +17,5 @@ select ts, label, kind from (
     where drill = $drill and kind = 'note'
       and regexp_matches(lower(message), '(power(ed)? on|기동|재기동|restart|boot)')
 ) where ts is not null
+group by label, kind  -- a task seen in several captures is one marker
 order by ts
