@@ -478,3 +478,17 @@ def test_probe_rejects_other_fixtures_and_samples() -> None:
     for p in files:
         ours = "debug" in p.name or p.name.startswith("health_monitor")
         assert bosh_debug.probe(_head(p)) == ours, p
+
+
+def test_unit_separator_and_invalid_utf8(lake: Lake) -> None:
+    # a \x1f inside a message (the fast line splitter's separator) and a stray Latin-1 byte: same records
+    raw = DEBUG_1240.read_bytes()
+    raw = raw.replace(b"Creating job", b"Creating\x1fjob").replace(
+        b"Running from worker", b"Running \xff from worker"
+    )
+    d = lake.drill("d", **{"x.log": raw})
+    (r,) = lake.ingest(d)
+    assert (r.status, r.lines, r.parsed_lines) == ("ok", 45, 45)
+    assert "invalid UTF-8 bytes replaced" in r.message
+    assert lake.one("select count(*) from events") == 17
+    assert lake.one("select state from bosh_tasks") == "error"
