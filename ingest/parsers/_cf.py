@@ -229,6 +229,18 @@ def match_date_line(s: str) -> DateLine | None:
     return None
 
 
+def first_date(items: list[tuple[int, str]]) -> date | None:
+    """The local date of the first `date` line that carries a year (`ts` lines before it need one)."""
+    for _, raw in items[:2000]:
+        text = strip_line(raw)
+        if m := TS_PREFIX.match(text):
+            text = text[m.end() :]
+        d = match_date_line(text.strip())
+        if d is not None and d.year and d.mon and d.day:
+            return date(d.year, d.mon, d.day)
+    return None
+
+
 class Clock:
     """Turns the capture's timestamps into UTC instants, carrying the date context forward."""
 
@@ -238,9 +250,15 @@ class Clock:
         self.ref: date | None = None  # local date of the latest dated line
         self.last_naive: datetime | None = None  # for midnight rollover of time-only lines
         self.unknown_zones: set[str] = set()
+        self.ahead: date | None = None  # date of the file's first dated line (for lines before it)
 
     def _base(self) -> date:
-        return self.ref or self.ctx.need_date()
+        # the nearest preceding dated line, else the drill's date, else the file's first dated line
+        if self.ref is not None:
+            return self.ref
+        if self.ctx.drill.date is not None or self.ahead is None:
+            return self.ctx.need_date()
+        return self.ahead
 
     def date_line(self, d: DateLine) -> datetime:
         h, mi, s = d.hms
@@ -466,6 +484,7 @@ class Session:
             fresh, fresh_hint = None, None
             return r
 
+        self.clock.ahead = first_date(items)
         for n, raw in items:
             text = strip_line(raw)
             t: datetime | None = None
