@@ -84,6 +84,18 @@ def test_tty_wrapper_gives_task_id_and_state(lake: Lake) -> None:
     assert lake.one("select count(distinct task_id) from events") == 1
 
 
+def test_tty_capture_with_the_environment_banner(lake: Lake) -> None:
+    body = (FX / "task_1233_event.jsonl").read_text()
+    text = f"Using environment '10.10.16.5' as client 'ops_manager'\n\nTask 1233\n\n{body}\nTask 1233 done\n\nSucceeded\n"
+    assert bosh_event_log.probe(text)
+    d = lake.drill("d", **{"scan.txt": text})
+    lake.ingest(d)
+    assert lake.q("select source_type, lines, parsed_lines, ignorable, quarantined from ingest_files") == [
+        {"source_type": "bosh_event_log", "lines": 16, "parsed_lines": 10, "ignorable": 6, "quarantined": 0}
+    ]
+    assert lake.q("select task_id, state from bosh_tasks") == [{"task_id": 1233, "state": "done"}]
+
+
 def test_unknown_task_id_stays_null(lake: Lake) -> None:
     d = lake.drill("d", **{"events.jsonl": (FX / "task_1233_event.jsonl").read_text()})
     lake.ingest(d)

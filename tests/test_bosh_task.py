@@ -161,6 +161,35 @@ def test_redirected_capture_is_dated_by_the_drill_and_matches_the_tty_one(lake: 
     assert same == [{"n": 0}]
 
 
+def test_redirected_cck_console_tab_separated_problem_rows(lake: Lake) -> None:
+    # `bosh cck > file`: no banners, headers or footers; the table keeps its data rows, tab-separated
+    # with each cell padded to its column first (ui/non_tty_ui.go)
+    tty = (FX / "cck_console.txt").read_text().splitlines()
+    out = [""]
+    for ln in tty:
+        if ln.startswith("Task ") and " | " in ln:
+            out.append(ln)
+        elif ln[:3].isdigit() and "unresponsive_agent" in ln:
+            pid, ptype, desc = ln.rstrip().split("  ", 2)
+            out.append(f"{pid}\t{ptype}\t{desc.strip()}\t")
+    d = lake.drill("d", toml=SEOUL_0103, **{"cck.txt": "\n".join(out)})
+    lake.ingest(d)
+    assert _files(lake) == {"cck.txt": ("bosh_task", 37, 36, 1, 0, "ok")}
+    table = lake.q(
+        "select ts, task_id, problem_id, instance from cck_problems where resolution is null order by problem_id"
+    )
+    assert [r["problem_id"] for r in table] == list(range(113, 129))
+    assert {(r["ts"], r["task_id"]) for r in table} == {("2019-01-03T01:51:24+00:00", 1233)}
+    assert table[-1]["instance"] == "doppler/d4cced69-7700-4b89-9c70-4f307e129563"
+    assert _resolutions(lake, "cck.txt") == RESOLUTIONS
+    assert lake.q("select task_id, description, started_at, ended_at from bosh_tasks order by 1") == [
+        {"task_id": 1233, "description": "scan cloud", "started_at": "2019-01-03T01:51:03+00:00",
+         "ended_at": "2019-01-03T01:51:24+00:00"},
+        {"task_id": 1234, "description": "apply resolutions", "started_at": "2019-01-03T01:51:28+00:00",
+         "ended_at": "2019-01-03T02:17:07+00:00"},
+    ]  # fmt: skip
+
+
 def test_redirected_capture_without_a_drill_date_waits_for_dated_evidence(lake: Lake) -> None:
     # no drill.toml: the date comes from the dated footer of another capture of the drill
     d = lake.drill("d")

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 
 from ingest.context import FileContext
-from ingest.parsers._bosh import cck_row, strip_ansi, task_description, task_id_from_file_name
+from ingest.parsers._bosh import ENV, cck_row, strip_ansi, task_description, task_id_from_file_name
 
 NAME = "bosh_event_log"
 
@@ -29,8 +29,9 @@ _TASK_END = re.compile(r"^Task (\d+) (done|error|cancelled|timeout)$")
 
 def probe(head: str) -> bool:
     for line in head.splitlines()[:8]:
-        line = line.strip()
-        if not line or _TASK_HDR.match(line):
+        line = strip_ansi(line).strip()
+        # on a TTY the CLI prints `Using environment ...` (cmd/session.go) before `Task N`
+        if not line or _TASK_HDR.match(line) or ENV.match(line):
             continue
         return bool(_EVENT_START.match(line))
     return False
@@ -58,6 +59,9 @@ def parse(ctx: FileContext) -> None:
         if m := _TASK_END.match(line):
             task_id, final_state = int(m.group(1)), m.group(2)
             ctx.count(parsed=1)
+            continue
+        if ENV.match(line) or (line == "Succeeded" and final_state is not None):
+            ctx.count(ignorable=1)  # the CLI's banner lines around a TTY capture
             continue
         try:
             ev = json.loads(line)
