@@ -339,9 +339,12 @@ def test_secrets_in_cf_trace_never_reach_parquet(lake: Lake) -> None:
         f'{{"access_token":"{jwt}","refresh_token":"{refresh}","token_type":"bearer"}}\n\n\n'
         "Getting apps in org drill-org / space drill-space as drill-operator...\nFAILED\n"
         f"Server error, status code: 502, error code: 0, message: Authorization: bearer {jwt}\n"
+        f'{{"refresh_token":"{refresh}"}}\n'
     )
     res = ingest(lake, **{"trace.log": text})
     assert_conserved(res)
+    assert res["trace.log"].redactions >= 2  # both secrets were in emitted rows, and were replaced
+    assert "[REDACTED]" in lake.one("select message from events where kind = 'cf_error'")
     assert lake.one("select count(*) from probes") == 1
     files = list((lake.out / "lake").rglob("*.parquet"))
     assert files

@@ -845,11 +845,13 @@ def _line_finder(lines: list[Line]):  # noqa: ANN202
     pos = 0
 
     def find(needle: str) -> int:
+        from ingest.parsers.cf_events import record_start
+
         nonlocal pos
         for k in range(pos, len(texts)):
             if needle in texts[k]:
-                pos = k
-                return nums[k]
+                pos = k + 1
+                return nums[record_start(texts, k)]
         return nums[0]
 
     return find

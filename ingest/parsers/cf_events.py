@@ -192,8 +192,8 @@ def parse_json_file(ctx: FileContext) -> bool:
         nonlocal pos
         for k in range(pos, len(lines)):
             if needle in lines[k]:
-                pos = k
-                return k + 1
+                pos = k + 1
+                return record_start(lines, k) + 1
         return 1
 
     rows = json_rows(doc, line_of)
@@ -204,6 +204,14 @@ def parse_json_file(ctx: FileContext) -> bool:
     if rows:
         ctx.emit("events", rows)
     return True
+
+
+def record_start(lines: list[str], k: int) -> int:
+    """The bare `{` line opening the resource whose guid is on line k (v2 nests it in `metadata`)."""
+    for j in range(k - 1, max(k - 4, -1), -1):
+        if lines[j].strip() == "{":
+            return j
+    return k
 
 
 def looks_like_events_json(head: str) -> bool:
