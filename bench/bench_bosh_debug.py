@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -44,16 +45,23 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _cpu() -> float:
+    """CPU seconds of this process, all threads: a shared, busy machine inflates wall time, not this."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def child_ingest(drill: Path, out: Path) -> dict:
     sys.path.insert(0, str(REPO))
     from ingest.pipeline import ingest_inputs
 
     base = _peak_mib()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     (res,) = ingest_inputs([drill], out)
     dt = time.perf_counter() - t
     return {
         "seconds": dt,
+        "cpu": _cpu() - c,
         "peak_mib": _peak_mib(),
         "base_mib": base,
         "status": res.status,
@@ -82,11 +90,12 @@ def child_parse(path: Path) -> dict:
     sink = _CountSink()
     ctx = FileContext(DrillConfig(id="bench", root=path.parent), path.name, path, data, sink)
     ctx.source_type = bosh_debug.NAME
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     bosh_debug.parse(ctx)
     dt = time.perf_counter() - t
     return {
         "seconds": dt,
+        "cpu": _cpu() - c,
         "peak_mib": _peak_mib(),
         "base_mib": base,
         "parsed": ctx.parsed_lines,
@@ -114,6 +123,8 @@ def main() -> None:
         log = drill / "task_debug.log"
         size = generate(log, args.mb)
         mb = size / 1e6
+        load = os.getloadavg()[0]
+        print(f"load average {load:.1f} on {os.cpu_count()} CPUs (wall-clock figures need an idle machine)")
         print(f"synthetic debug log: {size / 2**20:.0f} MiB, {sum(1 for _ in open(log, 'rb')):,} lines")
         for mode, extra in (("parse", [str(log)]), ("ingest", [str(drill), str(Path(tmp) / "out")])):
             p = subprocess.run(
@@ -124,7 +135,8 @@ def main() -> None:
             )
             r = json.loads(p.stdout.strip().splitlines()[-1])
             print(
-                f"{mode:>6}: {r['seconds']:.2f} s  {mb / r['seconds']:.0f} MB/s  peak RSS {r['peak_mib']:.0f} MiB "
+                f"{mode:>6}: {r['seconds']:.2f} s  {mb / r['seconds']:.0f} MB/s wall, {r['cpu']:.2f} CPU-s "
+                f"{mb / r['cpu']:.0f} MB/CPU-s  peak RSS {r['peak_mib']:.0f} MiB "
                 f"(before the run {r['base_mib']:.0f} MiB, input {size / 2**20:.0f} MiB)  rows {r['rows']}"
                 + (
                     f"  status {r['status']} lines {r['lines']:,} parsed {r['parsed']:,}"
