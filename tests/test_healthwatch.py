@@ -434,3 +434,62 @@ def test_sample_round_trips(lake: Lake) -> None:
     (r,) = lake.ingest(d)
     assert (r.source_type, r.status, r.rows) == ("healthwatch", "ok", 6)
     assert lake.one("select metric from metrics limit 1") == "health.check.cliCommand.push"
+
+
+def test_grafana6_series_as_rows(lake: Lake) -> None:
+    csv = (
+        'sep=;\r\n"Series";"Time";"Value"\r\n'
+        '"probe_success{instance=""https://apps.sys.pcf.example.co.kr""}";"2019-01-03T10:25:00+09:00";1\r\n'
+        '"probe_success{instance=""https://apps.sys.pcf.example.co.kr""}";"2019-01-03T10:26:00+09:00";0\r\n'
+        '"Available Free Chunks";"2019-01-03T10:25:00+09:00";46\r\n'
+        '"Available Free Chunks";"2019-01-03T10:26:00+09:00";null'
+    )
+    d = lake.drill("d1", toml=SEOUL, **{"grafana_data_export.csv": csv})
+    (r,) = lake.ingest(d)
+    assert counts(r) == ("healthwatch", "ok", 6, 4, 0, 2, 3 + 2)
+    assert lake.q("select metric, ts, value, source_line from metrics order by metric, ts") == [
+        {
+            "metric": "Available Free Chunks",
+            "ts": "2019-01-03T01:25:00+00:00",
+            "value": 46.0,
+            "source_line": 5,
+        },
+        {"metric": "probe_success", "ts": "2019-01-03T01:25:00+00:00", "value": 1.0, "source_line": 3},
+        {"metric": "probe_success", "ts": "2019-01-03T01:26:00+00:00", "value": 0.0, "source_line": 4},
+    ]
+    assert lake.q("select capability, status from probes order by ts") == [
+        {"capability": "apps_manager", "status": "ok"},
+        {"capability": "apps_manager", "status": "failed"},
+    ]
+
+
+def test_raw_sli_failure_counter_fails_on_increase(lake: Lake) -> None:
+    doc = {
+        "status": "success",
+        "data": {
+            "resultType": "matrix",
+            "result": [
+                {
+                    "metric": {
+                        "__name__": "tas_sli_task_failures_total",
+                        "job": "pas-sli-exporter",
+                        "task": "login",
+                    },
+                    "values": [[1546478700, "3"], [1546479000, "3"], [1546479300, "4"], [1546479600, "4"]],
+                }
+            ],
+        },
+    }
+    d = lake.drill("d1", **{"sli.json": json.dumps(doc, indent=1)})
+    lake.ingest(d)
+    # the first sample has no baseline; 3 → 3 ok, 3 → 4 a failed login run, 4 → 4 ok
+    assert lake.q("select ts, capability, status, interval_s from probes order by ts") == [
+        {"ts": "2019-01-03T01:30:00+00:00", "capability": "cf_login", "status": "ok", "interval_s": 300.0},
+        {
+            "ts": "2019-01-03T01:35:00+00:00",
+            "capability": "cf_login",
+            "status": "failed",
+            "interval_s": 300.0,
+        },
+        {"ts": "2019-01-03T01:40:00+00:00", "capability": "cf_login", "status": "ok", "interval_s": 300.0},
+    ]

@@ -54,7 +54,7 @@ class _Lines:
     """Offset → 1-based line number."""
 
     def __init__(self, text: str) -> None:
-        self.nl = [i for i, c in enumerate(text) if c == "\n"]
+        self.nl = [m.start() for m in re.finditer("\n", text)]
 
     def at(self, offset: int) -> int:
         return bisect.bisect_left(self.nl, offset) + 1

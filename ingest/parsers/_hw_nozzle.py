@@ -25,6 +25,11 @@ _VALUE = re.compile(r'valueMetric:<name:"(?P<name>[^"]+)" value:(?P<value>\S+?) 
 _COUNTER = re.compile(
     r'counterEvent:<name:"(?P<name>[^"]+)" delta:(?P<delta>\d+)(?: total:(?P<total>\d+))? ?>'
 )
+# the documented layout in one match (the common case, about twice as fast as the field-by-field path)
+_FAST = re.compile(
+    r'^origin:"([^"]*)" eventType:ValueMetric timestamp:(\d+) deployment:"([^"]*)" job:"([^"]*)"'
+    r' index:"([^"]*)" ip:"([^"]*)" valueMetric:<name:"([^"]+)" value:(\S+?) unit:"([^"]*)" ?>$'
+)
 _BANNER = re.compile(
     r"^(Starting the nozzle|Hit (Cmd|Ctrl)\+c to exit the nozzle|What type of firehose)", re.I
 )
@@ -38,11 +43,32 @@ def probe(head: str) -> bool:
 
 def parse(ctx: FileContext) -> None:
     series: dict[tuple, Series] = {}
+    fast: dict[tuple, Series] = {}  # the documented layout's fields → its series, skipping the label sort
     other = 0
     for n, raw in enumerate(ctx.lines, 1):
         line = raw.strip().lstrip("\ufeff")
         if not line or _BANNER.match(line):
             ctx.count(ignorable=1)
+            continue
+        if f := _FAST.match(line):
+            origin, ns, dep, job, idx, ip, name, raw_value, unit = f.groups()
+            fkey = (origin, dep, job, idx, ip, name, unit)
+            s = fast.get(fkey)
+            if s is not None:
+                try:
+                    value, ts = number(raw_value), epoch(ns)
+                except (ValueError, OverflowError) as e:
+                    ctx.quarantine(n, f"bad envelope value or time: {e}", raw)
+                    continue
+                ctx.count(parsed=1)
+                if value is not None:
+                    s.points.append(Point(ts, value, raw_value, n))
+                continue
+            labels = {"origin": origin, "deployment": dep, "job": job, "index": idx, "ip": ip}
+            if unit:
+                labels["unit"] = unit
+            if (s := _add(ctx, series, n, raw, name, raw_value, ns, labels)) is not None:
+                fast[fkey] = s
             continue
         m = ENVELOPE.match(line)
         if not m:
@@ -65,21 +91,34 @@ def parse(ctx: FileContext) -> None:
             other += 1
             ctx.count(ignorable=1)
             continue
-        try:
-            value = number(raw_value)
-            ts = epoch(m.group("ns"))
-        except (ValueError, OverflowError) as e:
-            ctx.quarantine(n, f"bad envelope value or time: {e}", raw)
-            continue
-        ctx.count(parsed=1)
-        if value is None:
-            continue
-        metric = canonical(name)
-        key = (metric, tuple(sorted(labels.items())))
-        s = series.get(key)
-        if s is None:
-            s = series[key] = Series(metric=metric, labels=labels)
-        s.points.append(Point(ts, value, raw_value, n))
+        _add(ctx, series, n, raw, name, raw_value, m.group("ns"), labels)
     if other:
         ctx.notes.append(f"{other} envelope(s) of other event types carry no metric value (ignored)")
     emit_series(ctx, list(series.values()))
+
+
+def _add(
+    ctx: FileContext,
+    series: dict[tuple, Series],
+    n: int,
+    raw: str,
+    name: str,
+    raw_value: str,
+    ns: str,
+    labels: dict[str, str],
+) -> Series | None:
+    try:
+        value = number(raw_value)
+        ts = epoch(ns)
+    except (ValueError, OverflowError) as e:
+        ctx.quarantine(n, f"bad envelope value or time: {e}", raw)
+        return None
+    ctx.count(parsed=1)
+    metric = canonical(name)
+    key = (metric, tuple(sorted(labels.items())))
+    s = series.get(key)
+    if s is None:
+        s = series[key] = Series(metric=metric, labels=labels)
+    if value is not None:
+        s.points.append(Point(ts, value, raw_value, n))
+    return s
