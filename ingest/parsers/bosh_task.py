@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from ingest.context import FileContext, roll_days
 from ingest.parsers._bosh import (
@@ -69,6 +70,7 @@ _EXIT = re.compile(r"^Exit code \d+$")
 # a cck task name that spans lines: mount_info_mismatch descriptions hold `\n` (FORMATS.md §2, §4)
 _MOUNT_INFO = "Inconsistent mount information:"
 _MOUNT_INFO_END = re.compile(r"\(mount_info_mismatch \d+\): .+$")
+_ZUTC = ZoneInfo("UTC")  # the CLI prints event times in UTC (ui/task/event.go)
 _UNKNOWN = "not a line of a bosh task console"
 
 
@@ -342,7 +344,7 @@ def _place_in_time(ctx: FileContext, tasks: dict[int, _Task], events: list[_Even
     on the date of the first footer in the file, else near the drill (non-TTY capture)."""
     if not events:
         return
-    rel = roll_days(date(2000, 1, 1), [e.hms for e in events], UTC)
+    rel = roll_days(date(2000, 1, 1), [e.hms for e in events], _ZUTC)
     index = {id(e): i for i, e in enumerate(events)}
 
     def shift(t: _Task) -> int | None:
@@ -355,7 +357,7 @@ def _place_in_time(ctx: FileContext, tasks: dict[int, _Task], events: list[_Even
     shifts = {tid: shift(t) for tid, t in tasks.items()}
     default = next((s for e in events if (s := shifts[e.task]) is not None), None)
     if default is None:
-        base = ctx.near_drill(events[0].hms, UTC)
+        base = ctx.near_drill(events[0].hms, _ZUTC)
         first = rel[0]
         assert first is not None
         default = (base.date() - first.date()).days
