@@ -107,6 +107,13 @@ def child_parse(path: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=int, default=200, help="size of the synthetic log in MiB (default 200)")
+    ap.add_argument(
+        "--source",
+        type=Path,
+        default=SOURCE,
+        help="debug log to repeat (default: the trimmed test fixture, ~3x denser in events than the "
+        "full FORMATS.md sample, which holds every 1 s ping loop)",
+    )
     ap.add_argument("--child", choices=["ingest", "parse"], help=argparse.SUPPRESS)
     ap.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -121,11 +128,13 @@ def main() -> None:
         drill = Path(tmp) / "drill"
         drill.mkdir()
         log = drill / "task_debug.log"
-        size = generate(log, args.mb)
+        size = generate(log, args.mb, args.source)
         mb = size / 1e6
         load = os.getloadavg()[0]
         print(f"load average {load:.1f} on {os.cpu_count()} CPUs (wall-clock figures need an idle machine)")
-        print(f"synthetic debug log: {size / 2**20:.0f} MiB, {sum(1 for _ in open(log, 'rb')):,} lines")
+        print(
+            f"synthetic debug log from {args.source.name}: {size / 2**20:.0f} MiB, {sum(1 for _ in open(log, 'rb')):,} lines"
+        )
         for mode, extra in (("parse", [str(log)]), ("ingest", [str(drill), str(Path(tmp) / "out")])):
             p = subprocess.run(
                 [sys.executable, __file__, "--child", mode, *extra],

@@ -174,7 +174,7 @@ def test_multiline_records_keep_their_first_line(lake: Lake) -> None:
     req = lake.one(
         "select message from events where source_file = 'task_1234_debug.log' and source_line = 50"
     )
-    assert req.startswith('[external-cpi] [cpi-158099] request: {"method":"reboot_vm"')
+    assert req == '[external-cpi] [cpi-158099] request: reboot_vm ["vm-932a4eef-4c8a-4181-a548-c0970575e553"]'
     # the failing task: the job runner's error with a 4-line backtrace (lines 37-41) is one director_task row
     err = lake.q(
         "select source_line, kind, severity, message from events "

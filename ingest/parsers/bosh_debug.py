@@ -447,6 +447,15 @@ def _events(ctx: FileContext, st: _State, cdf: pl.DataFrame, line0: int) -> pl.D
     message = (
         pl.when(pl.col("kind") == "hm_alert")
         .then(alert.struct.field("3").str.slice(0, MESSAGE_CHARS))
+        .when((pl.col("kind") == "cpi") & (pl.col("cpi_dir") == "request"))
+        .then(
+            pl.format(
+                "[external-cpi] [{}] request: {} {}",
+                pl.col("cpi_req"),
+                pl.col("method").fill_null("?"),
+                msg.str.extract(r'"arguments":(.*?),"context":', 1).fill_null("").str.slice(0, 200),
+            )
+        )
         .when((pl.col("kind") == "cpi") & (pl.col("cpi_dir") == "response"))
         .then(
             pl.format(
