@@ -429,6 +429,31 @@ def _fired_at(body: str, fallback_tz: Any) -> datetime | None:
     return naive.replace(tzinfo=tz).astimezone(UTC)
 
 
+_SECTION = re.compile(r"(?:\[\d+\]\s*|\*\*)(Firing|Resolved)\b", re.IGNORECASE)
+_ALERTNAME = re.compile(r"\balertname\s*(?:=|:)\s*([A-Za-z_:][\w:.-]*)")
+
+
+def _grouped(body: str, state: str | None) -> list[tuple[str, str | None, str | None]]:
+    """The alerts of a grouped Alertmanager/Grafana mail (`[FIRING:3] …` grouped by job, say): the
+    body lists each alert's labels, alertname first (SortedPairs), under `[n] Firing` / `[n] Resolved`
+    (Alertmanager) or `**Firing**` / `**Resolved**` (Grafana). One entry per distinct
+    (alertname, state); empty when the body names at most one alert (the subject says it all)."""
+    marks = [(m.start(), m.group(1).lower()) for m in _SECTION.finditer(body)]
+    names = list(_ALERTNAME.finditer(body))
+    out: list[tuple[str, str | None, str | None]] = []
+    for k, m in enumerate(names):
+        st = state
+        for pos, sect in marks:
+            if pos < m.start():
+                st = "firing" if sect == "firing" else "resolved"
+        block = body[m.end() : names[k + 1].start() if k + 1 < len(names) else len(body)]
+        sev = _LABEL_SEVERITY.search(block)
+        entry = (m.group(1), st, _severity(sev.group(1)) if sev else None)  # its own labels only
+        if all(e[:2] != entry[:2] for e in out):
+            out.append(entry)
+    return out if len({e[0] for e in out}) > 1 or len(out) > 1 else []
+
+
 # -- the parse ------------------------------------------------------------------------------------
 def _byte_lines(data: bytes) -> list[bytes]:
     """Physical lines with their terminators, split on LF exactly as the pipeline counts them."""
@@ -469,7 +494,9 @@ class _Bad(Exception):
     pass
 
 
-def _read(ctx: FileContext, lines: list[bytes], start: int, end: int, mbox: bool) -> tuple[dict, dict] | None:
+def _read(
+    ctx: FileContext, lines: list[bytes], start: int, end: int, mbox: bool
+) -> tuple[str, list[dict], list[dict]]:
     body_start = start + 1 if mbox else start
     data = b"".join(lines[body_start:end])
     try:
@@ -544,33 +571,42 @@ def _read(ctx: FileContext, lines: list[bytes], start: int, end: int, mbox: bool
     ts = fired or sent_at or received_at
     if ts is None:
         raise _Bad(f"e-mail without a usable time (Date: {date_raw!r})")
-    row = {
-        "ts": ts,
-        "alert": info["alert"],
-        "state": info["state"],
-        "severity": info["severity"],
-        "subject": subject,
-        "kind": kind,
-        "message_id": mid,
-        "sent_at": sent_at,
-        "received_at": received_at,
-        "sender": sender,
-        "source_line": start + 1,
-    }
-    if kind == "alert":
-        ev_sev = info["severity"] or ("warning" if info["state"] == "firing" else "info")
-        ev_kind = "alert_email"
-    else:
-        ev_sev, ev_kind = "info", "email_notification"
-    event = {
-        "ts": ts,
-        "ts_role": "fired" if fired else ("sent" if sent_at else "received"),
-        "kind": ev_kind,
-        "severity": ev_sev,
-        "message": subject,
-        "source_line": start + 1,
-    }
-    return row, event
+    members = [(info["alert"], info["state"], info["severity"])]
+    if kind == "alert" and info["format"] == "alertmanager":
+        members = _grouped(body, info["state"]) or members
+    rows, events = [], []
+    for alert, state, severity in members:
+        rows.append(
+            {
+                "ts": ts,
+                "alert": alert,
+                "state": state,
+                "severity": severity,
+                "subject": subject,
+                "kind": kind,
+                "message_id": mid,
+                "sent_at": sent_at,
+                "received_at": received_at,
+                "sender": sender,
+                "source_line": start + 1,
+            }
+        )
+        if kind == "alert":
+            ev_sev = severity or ("warning" if state == "firing" else "info")
+            ev_kind = "alert_email"
+        else:
+            ev_sev, ev_kind = "info", "email_notification"
+        events.append(
+            {
+                "ts": ts,
+                "ts_role": "fired" if fired else ("sent" if sent_at else "received"),
+                "kind": ev_kind,
+                "severity": ev_sev,
+                "message": subject if len(members) == 1 else f"{subject} [{state}: {alert}]",
+                "source_line": start + 1,
+            }
+        )
+    return mid, rows, events
 
 
 def parse(ctx: FileContext) -> None:
@@ -589,13 +625,11 @@ def parse(ctx: FileContext) -> None:
             ctx.count(ignorable=end - start - 1)
             continue
         ctx.count(parsed=end - start)
-        if got is None:
+        mid, rows, evs = got
+        if mid in seen:  # the same mail twice in one mailbox: once
             continue
-        row, event = got
-        if row["message_id"] in seen:  # the same mail twice in one mailbox: once
-            continue
-        seen.add(row["message_id"])
-        alerts.append(row)
-        events.append(event)
+        seen.add(mid)
+        alerts.extend(rows)
+        events.extend(evs)
     ctx.emit("alerts", alerts)
     ctx.emit("events", events)
