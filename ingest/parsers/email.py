@@ -273,7 +273,10 @@ def parse_date(value: str | None, fallback_tz: Any = None) -> datetime | None:
         offset = timedelta(seconds=parts[9] or 0)
     else:
         offset = timedelta(hours=_ZONES.get(zone.upper(), 0))
-    return naive.replace(tzinfo=timezone(offset)).astimezone(UTC)
+    try:
+        return naive.replace(tzinfo=timezone(offset)).astimezone(UTC)
+    except (ValueError, OverflowError):  # an offset past ±24 h, or a year-1 date pushed out of range
+        return None
 
 
 # -- subjects -------------------------------------------------------------------------------------
@@ -414,7 +417,10 @@ def _fired_at(body: str, fallback_tz: Any) -> datetime | None:
     m = _FIRED_AT.search(_own(body))
     if not m:
         return None
-    naive = datetime.fromisoformat(f"{m.group('d')}T{m.group('t')}")
+    try:
+        naive = datetime.fromisoformat(f"{m.group('d')}T{m.group('t')}")
+    except ValueError:
+        return None
     z = (m.group("z") or "").upper()
     if not z:
         tz: Any = fallback_tz
@@ -520,7 +526,7 @@ def _read(
         hop = re.sub(r"\s+", " ", raw["received"][-1])  # bottom-most = the first hop
         if ";" in hop:
             received_at = parse_date(hop.rsplit(";", 1)[1], tz)
-    mid = (raw.get("message-id") or [""])[0].strip()
+    mid = _decode(_raw_bytes((raw.get("message-id") or [""])[0]), "utf-8").strip()
     if not mid:
         key = f"{date_raw}|{raw.get('from', [''])[0]}|{raw.get('subject', [''])[0]}"
         mid = "synthetic:" + hashlib.sha256(_raw_bytes(key)).hexdigest()[:24]
@@ -619,9 +625,12 @@ def parse(ctx: FileContext) -> None:
     for start, end, mbox in messages:
         try:
             got = _read(ctx, lines, start, end, mbox)
-        except _Bad as e:
+        except Exception as e:  # _Bad, or a MIME corner the stdlib trips on: never lose the file
+            reason = (
+                str(e) if isinstance(e, _Bad) else f"e-mail message cannot be read: {type(e).__name__}: {e}"
+            )
             first = lines[start].decode("utf-8", errors="replace").rstrip("\r\n")
-            ctx.quarantine(start + 1, str(e), first)
+            ctx.quarantine(start + 1, reason, first)
             ctx.count(ignorable=end - start - 1)
             continue
         ctx.count(parsed=end - start)
