@@ -32,6 +32,12 @@ counted in `parsed_lines` but produce no row. Kinds written:
 `bosh_tasks` gets one row per task the log belongs to (`Starting task: N`, the `Found task #<...>` dump,
 the final `UPDATE "tasks" SET "state" = ...` and `Task took ...`).
 
+Lines that belong to no record: text before the first record head is quarantined ("continuation line
+before any log record"), except blank lines and the CLI's own wrapper of a TTY capture (`Using environment
+...`, `Using deployment ...`, `Task N`), which are ignorable; at the end, `Task N done|error|...` (parsed:
+it gives the task state), `Succeeded` and blank lines (ignorable). A last line with no newline that starts
+like a record head but is cut short is quarantined ("truncated log record at end of file").
+
 Speed: the file is cut in ~16 MiB blocks at record heads; each block is split into lines with polars,
 record heads are found with one anchored regex, and only the few candidate heads are parsed in full, so
 memory stays flat and counting stays exact.
