@@ -1,6 +1,6 @@
 -- summary: one row per drill for `drillscope run`: its key instants in the drill's time zone, TTD, TTR and
 -- the downtime per capability.
--- Grain: one row per drill.
+-- Grain: one row per drill (drill_metrics: monitoring folders are no drills).
 -- Upstream: drill_metrics, capability_metrics, stg_drills.
 -- CONTRACT §4: ttd_s and ttr_s (shown as mm:ss, minutes may pass 59), downtime_s per capability (shown as
 -- XmYYs, XhYYmZZs past an hour); instants as 'YYYY-MM-DD HH:MM:SS' wall-clock time in the drill's `timezone`.
@@ -12,11 +12,9 @@ downtime AS (
     SELECT drill,
            string_agg(capability || ' ' || CASE
                 WHEN round(downtime_s) >= 3600 THEN
-                    (round(downtime_s)::BIGINT // 3600)::VARCHAR || 'h'
-                    || lpad(((round(downtime_s)::BIGINT % 3600) // 60)::VARCHAR, 2, '0') || 'm'
-                    || lpad((round(downtime_s)::BIGINT % 60)::VARCHAR, 2, '0') || 's'
-                ELSE (round(downtime_s)::BIGINT // 60)::VARCHAR || 'm'
-                    || lpad((round(downtime_s)::BIGINT % 60)::VARCHAR, 2, '0') || 's' END,
+                    printf('%dh%02dm%02ds', round(downtime_s)::BIGINT // 3600,
+                           (round(downtime_s)::BIGINT % 3600) // 60, round(downtime_s)::BIGINT % 60)
+                ELSE printf('%dm%02ds', round(downtime_s)::BIGINT // 60, round(downtime_s)::BIGINT % 60) END,
                 ', ' ORDER BY downtime_s DESC, capability) AS downtime
     FROM capability_metrics
     GROUP BY drill
@@ -28,13 +26,11 @@ SELECT f.drill,
        strftime(timezone(f.timezone, f.detected_at), '%Y-%m-%d %H:%M:%S') AS detected,
        CASE WHEN f.ttd_s IS NOT NULL THEN
            CASE WHEN f.ttd_s < 0 THEN '-' ELSE '' END
-           || lpad((abs(round(f.ttd_s))::BIGINT // 60)::VARCHAR, 2, '0') || ':'
-           || lpad((abs(round(f.ttd_s))::BIGINT % 60)::VARCHAR, 2, '0') END AS ttd,
+           || printf('%02d:%02d', abs(round(f.ttd_s))::BIGINT // 60, abs(round(f.ttd_s))::BIGINT % 60) END AS ttd,
        strftime(timezone(f.timezone, f.recovered_at), '%Y-%m-%d %H:%M:%S') AS recovered,
        CASE WHEN f.ttr_s IS NOT NULL THEN
            CASE WHEN f.ttr_s < 0 THEN '-' ELSE '' END
-           || lpad((abs(round(f.ttr_s))::BIGINT // 60)::VARCHAR, 2, '0') || ':'
-           || lpad((abs(round(f.ttr_s))::BIGINT % 60)::VARCHAR, 2, '0') END AS ttr,
+           || printf('%02d:%02d', abs(round(f.ttr_s))::BIGINT // 60, abs(round(f.ttr_s))::BIGINT % 60) END AS ttr,
        coalesce(dt.downtime, '') AS downtime
 FROM fmt f LEFT JOIN downtime dt USING (drill)
 ORDER BY f.injected_at NULLS LAST, f.drill;

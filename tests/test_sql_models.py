@@ -761,3 +761,56 @@ def test_timeline_one_moment_per_task_and_only_near_the_drill(hand: HandLake) ->
     ]  # fmt: skip
     # recovered_at: the last end of any task started after the injection, whatever capture shows it
     assert hand.one("select recovered_at from drill_metrics") == "2019-01-03T03:18:01+00:00"
+
+
+def test_monitoring_folder_is_no_drill(hand: HandLake) -> None:
+    """kind = 'monitoring' (continuous checks for the quarterly figures): outages, but nothing inferred."""
+    hand.drill("mon", kind="monitoring", foundation="cf-east", has_toml=True)
+    hand.probes(
+        "mon",
+        "hw/push.csv",
+        "cf_push",
+        [
+            ("2019-02-01T00:00:00+00:00", True),
+            ("2019-02-01T00:10:00+00:00", False),
+            ("2019-02-01T00:20:00+00:00", True),
+            ("2019-02-01T00:30:00+00:00", False),
+        ],
+        interval_s=600,
+        source_type="healthwatch",
+    )
+    flapping(hand)
+    hand.build()
+    assert hand.q("select drill from drill_metrics") == [{"drill": "flap"}]
+    assert hand.q("select injected_at, injected_by from stg_drills where drill = 'mon'") == [
+        {"injected_at": None, "injected_by": None}
+    ]
+    # the open outage has no recovered_at to end at: it ends at the folder's last observation
+    assert hand.q(f"select {OUTAGE_COLS} from outages where drill = 'mon'") == [
+        {"drill": "mon", "capability": "cf_push", "started_at": "2019-02-01T00:10:00+00:00",
+         "ended_at": "2019-02-01T00:20:00+00:00", "duration_s": 600.0, "open": False,
+         "start_evidence": "hw/push.csv:2", "end_evidence": "hw/push.csv:3"},
+        {"drill": "mon", "capability": "cf_push", "started_at": "2019-02-01T00:30:00+00:00",
+         "ended_at": "2019-02-01T00:30:00+00:00", "duration_s": 0.0, "open": True,
+         "start_evidence": "hw/push.csv:4", "end_evidence": None},
+    ]  # fmt: skip
+    assert hand.q("select drill, downtime_s, availability from capability_metrics where drill = 'mon'") == [
+        {"drill": "mon", "downtime_s": 600.0, "availability": None}
+    ]
+    summary = (SQL_DIR / "summary.sql").read_text(encoding="utf-8")
+    assert [r["drill"] for r in hand.q(summary)] == ["flap"]
+    assert hand.audits() == {}
+
+
+def test_summary_formats_long_durations(hand: HandLake) -> None:
+    hand.drill("long", injected_at="2019-01-03T00:00:00+00:00", recovered_at="2019-01-05T01:02:03+00:00")
+    hand.probes(
+        "long",
+        "push.log",
+        "cf_push",
+        [("2019-01-03T00:00:00+00:00", False), ("2019-01-03T02:05:09+00:00", True)],
+    )
+    hand.build()
+    summary = (SQL_DIR / "summary.sql").read_text(encoding="utf-8")
+    got = hand.q(summary)
+    assert (got[0]["ttr"], got[0]["downtime"]) == ("2942:03", "cf_push 2h05m09s")

@@ -5,6 +5,7 @@
 -- CONTRACT §4 (recovered_at): "drill.toml, else the later of the end of the last closed outage (any
 -- capability) and the end of the last BOSH task started after injected_at. Notes never set it."
 -- "Started after injected_at" is taken as started_at >= injected_at. Ties prefer the outage.
+-- Nothing is inferred for a monitoring folder (kind = 'monitoring').
 -- data_end (the drill's last observation) is where open outages end when no recovered_at can be had.
 CREATE OR REPLACE TABLE drill_recovery AS
 WITH candidates AS (
@@ -25,7 +26,7 @@ last_candidate AS (
 data_end AS (
     SELECT drill, max(ts) AS data_end FROM stg_observations GROUP BY drill
 )
-SELECT d.drill,
+SELECT d.drill AS drill,
        coalesce(d.manifest_recovered_at, c.ts) AS recovered_at,
        CASE WHEN d.manifest_recovered_at IS NOT NULL THEN 'manifest' WHEN c.ts IS NOT NULL THEN 'inferred' END
            AS recovered_by,
@@ -38,5 +39,5 @@ SELECT d.drill,
        CASE WHEN d.manifest_recovered_at IS NULL THEN c.what END AS recovered_what,
        e.data_end
 FROM stg_drills d
-LEFT JOIN last_candidate c USING (drill)
-LEFT JOIN data_end e USING (drill);
+LEFT JOIN last_candidate c ON c.drill = d.drill AND d.kind IS DISTINCT FROM 'monitoring'
+LEFT JOIN data_end e ON e.drill = d.drill;

@@ -38,7 +38,7 @@ WITH merged AS (
     GROUP BY drill, capability, outage_no
 )
 SELECT drill, capability, started_at, ended_at,
-       epoch(ended_at) - epoch(started_at) AS duration_s,
+       seconds_between(started_at, ended_at) AS duration_s,
        list_bool_or([e.open FOR e IN ends IF e.end_ts = ended_at]) AS open,
        start_evidence,
        CASE WHEN NOT list_bool_or([e.open FOR e IN ends IF e.end_ts = ended_at])

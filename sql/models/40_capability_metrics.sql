@@ -11,7 +11,7 @@
 CREATE OR REPLACE TABLE capability_metrics AS
 WITH win AS (
     SELECT d.drill, d.injected_at AS w_start, r.recovered_at AS w_end,
-           epoch(r.recovered_at) - epoch(d.injected_at) AS window_s
+           seconds_between(d.injected_at, r.recovered_at) AS window_s
     FROM stg_drills d JOIN drill_recovery r USING (drill)
 ),
 caps AS (
@@ -46,11 +46,11 @@ down_clipped AS (  -- outages are disjoint per capability already
     WHERE w.window_s > 0
 ),
 observed AS (
-    SELECT drill, capability, sum(epoch(e) - epoch(s)) AS observed_s FROM cover_islands GROUP BY ALL
+    SELECT drill, capability, sum(seconds_between(s, e)) AS observed_s FROM cover_islands GROUP BY ALL
 ),
 known_down AS (
     SELECT c.drill, c.capability,
-           sum(greatest(epoch(least(c.e, d.e)) - epoch(greatest(c.s, d.s)), 0)) AS known_down_s
+           sum(greatest(seconds_between(greatest(c.s, d.s), least(c.e, d.e)), 0)) AS known_down_s
     FROM cover_islands c
     JOIN down_clipped d ON d.drill = c.drill AND d.capability = c.capability AND d.s < c.e AND c.s < d.e
     GROUP BY ALL

@@ -1,5 +1,5 @@
 -- drill_metrics: per drill, injection, detection and recovery with TTD/TTR and their evidence (CONTRACT §3).
--- Grain: one row per drill.
+-- Grain: one row per drill (monitoring folders, kind = 'monitoring', are no drills and have no row).
 -- Upstream: stg_drills, stg_alerts, drill_recovery.
 -- CONTRACT §4: injected_at (stg_drills); "detected_at: the first firing alert at or after injected_at (the same
 -- mail seen twice counts once: Message-ID). ttd_s = detected_at − injected_at; both null when no alert fired";
@@ -13,10 +13,11 @@ WITH detection AS (
     QUALIFY row_number() OVER (PARTITION BY a.drill ORDER BY a.ts, a.source_file, a.source_line) = 1
 )
 SELECT d.drill, d.foundation, d.injected_at, d.injected_by, x.detected_at, r.recovered_at,
-       epoch(x.detected_at) - epoch(d.injected_at) AS ttd_s,
-       epoch(r.recovered_at) - epoch(d.injected_at) AS ttr_s,
+       seconds_between(d.injected_at, x.detected_at) AS ttd_s,
+       seconds_between(d.injected_at, r.recovered_at) AS ttr_s,
        d.injected_evidence, x.detected_evidence, r.recovered_evidence
 FROM stg_drills d
 LEFT JOIN detection x USING (drill)
 LEFT JOIN drill_recovery r USING (drill)
+WHERE d.kind IS DISTINCT FROM 'monitoring'
 ORDER BY d.drill;

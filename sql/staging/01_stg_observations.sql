@@ -5,6 +5,9 @@
 -- interval_s: the probe's own interval_s, else the median spacing of that source's observations of the
 -- capability (NULL when the source has a single observation: it then covers only its instant).
 -- An observation covers [ts, ts + interval_s): what capability_metrics counts as known time.
+-- Seconds from instant a to instant b, exact to the microsecond (epoch() doubles lose it at 1.5e9 s).
+CREATE OR REPLACE MACRO seconds_between(a, b) AS (epoch_us(b) - epoch_us(a)) / 1000000.0;
+
 CREATE OR REPLACE VIEW stg_observations AS
 WITH obs AS (
     SELECT drill, capability, source_file, source_line, source_type, ts, ok, status, detail, interval_s
@@ -13,7 +16,8 @@ WITH obs AS (
 ),
 spaced AS (
     SELECT drill, capability, source_file,
-           epoch(ts) - epoch(lag(ts) OVER (PARTITION BY drill, capability, source_file ORDER BY ts, source_line)) AS gap_s
+           seconds_between(lag(ts) OVER (PARTITION BY drill, capability, source_file ORDER BY ts, source_line), ts)
+               AS gap_s
     FROM obs
 ),
 spacing AS (

@@ -5,6 +5,8 @@
 -- a firing alert, a VM not `running`, or a note of the fault. injected_by says which."
 -- CONTRACT §1 (foundation): drill.toml, else the BOSH deployment seen in the logs (the most frequent
 -- deployment over bosh_tasks and vm_states rows; ties by name).
+-- A monitoring folder (kind = 'monitoring': continuous checks for availability_quarterly, no fault) is no drill:
+-- nothing is inferred for it.
 -- A VM not running: a vm_states row with a time whose process_state is printed and is not `running`.
 -- A note of the fault: an operator note that names the drill.toml `fault`, or reads like one (power off,
 -- shutdown, 전원 off/차단, 장애 주입, inject, fault, halt, unplug); see fault_note below.
@@ -46,7 +48,7 @@ top_deployment AS (
     SELECT drill, deployment FROM deployments GROUP BY drill, deployment
     QUALIFY row_number() OVER (PARTITION BY drill ORDER BY count(*) DESC, deployment) = 1
 )
-SELECT d.drill, d.name, d.kind, d.timezone, d.fault, d.az, d.has_toml,
+SELECT d.drill AS drill, d.name, d.kind, d.timezone, d.fault, d.az, d.has_toml,
        coalesce(d.foundation, t.deployment) AS foundation,
        coalesce(d.injected_at, s.ts) AS injected_at,
        CASE WHEN d.injected_at IS NOT NULL THEN 'manifest' WHEN s.ts IS NOT NULL THEN 'inferred' END AS injected_by,
@@ -59,5 +61,5 @@ SELECT d.drill, d.name, d.kind, d.timezone, d.fault, d.az, d.has_toml,
        CASE WHEN d.injected_at IS NULL THEN s.what END AS injected_what,
        d.recovered_at AS manifest_recovered_at
 FROM drills d
-LEFT JOIN first_signal s USING (drill)
-LEFT JOIN top_deployment t USING (drill);
+LEFT JOIN first_signal s ON s.drill = d.drill AND d.kind IS DISTINCT FROM 'monitoring' AND d.injected_at IS NULL
+LEFT JOIN top_deployment t ON t.drill = d.drill;
