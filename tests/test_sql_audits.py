@@ -9,10 +9,18 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from test_sql_models import HandLake, duplicate_mails, flapping, inferred, midnight, still_open, two_sources
 
 from drillscope.build import SQL_DIR, connect_session
 from drillscope.output import rows as plain_rows
+from tests.test_sql_models import (
+    HandLake,
+    duplicate_mails,
+    flapping,
+    inferred,
+    midnight,
+    still_open,
+    two_sources,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
