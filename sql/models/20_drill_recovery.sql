@@ -4,7 +4,8 @@
 -- Upstream: stg_drills, source_outages, bosh_tasks, stg_observations.
 -- CONTRACT §4 (recovered_at): "drill.toml, else the later of the end of the last closed outage (any
 -- capability) and the end of the last BOSH task started after injected_at. Notes never set it."
--- "Started after injected_at" is taken as started_at >= injected_at. Ties prefer the outage.
+-- "Started after injected_at" is taken as started_at >= injected_at. Ties prefer the outage, then the task as the
+-- `bosh tasks` listing shows it (the director's own record), then `bosh task N`, --event, --debug captures.
 -- Nothing is inferred for a monitoring folder (kind = 'monitoring').
 -- data_end (the drill's last observation) is where open outages end when no recovered_at can be had.
 CREATE OR REPLACE TABLE drill_recovery AS
@@ -21,7 +22,11 @@ WITH candidates AS (
 ),
 last_candidate AS (
     SELECT * FROM candidates
-    QUALIFY row_number() OVER (PARTITION BY drill ORDER BY ts DESC, pref, source_file, source_line) = 1
+    QUALIFY row_number() OVER (
+        PARTITION BY drill
+        ORDER BY ts DESC, pref,
+                 coalesce(list_position(['bosh_table', 'bosh_task', 'bosh_event_log', 'bosh_debug'], source_type), 9),
+                 source_file, source_line) = 1
 ),
 data_end AS (
     SELECT drill, max(ts) AS data_end FROM stg_observations GROUP BY drill
