@@ -46,11 +46,11 @@ down_clipped AS (  -- outages are disjoint per capability already
     WHERE w.window_s > 0
 ),
 observed AS (
-    SELECT drill, capability, sum(seconds_between(s, e)) AS observed_s FROM cover_islands GROUP BY ALL
+    SELECT drill, capability, round(sum(seconds_between(s, e)), 6) AS observed_s FROM cover_islands GROUP BY ALL
 ),
 known_down AS (
     SELECT c.drill, c.capability,
-           sum(greatest(seconds_between(greatest(c.s, d.s), least(c.e, d.e)), 0)) AS known_down_s
+           round(sum(greatest(seconds_between(greatest(c.s, d.s), least(c.e, d.e)), 0)), 6) AS known_down_s
     FROM cover_islands c
     JOIN down_clipped d ON d.drill = c.drill AND d.capability = c.capability AND d.s < c.e AND c.s < d.e
     GROUP BY ALL
@@ -59,15 +59,15 @@ per_cap AS (
     SELECT drill, capability,
            min(started_at) AS first_failure_at,
            arg_max(CASE WHEN NOT open THEN ended_at END, started_at) AS restored_at,
-           sum(duration_s) AS downtime_s
+           round(sum(duration_s), 6) AS downtime_s  -- sums of microsecond durations, kept exact
     FROM outages GROUP BY ALL
 )
 SELECT c.drill, c.capability, p.first_failure_at, p.restored_at,
        coalesce(p.downtime_s, 0)::DOUBLE AS downtime_s,
        CASE WHEN w.window_s > 0 THEN (w.window_s - coalesce(p.downtime_s, 0)) / w.window_s END AS availability,
-       CASE WHEN w.window_s > 0 THEN coalesce(ob.observed_s, 0) - coalesce(kd.known_down_s, 0) END AS known_up_s,
+       CASE WHEN w.window_s > 0 THEN round(coalesce(ob.observed_s, 0) - coalesce(kd.known_down_s, 0), 6) END AS known_up_s,
        CASE WHEN w.window_s > 0 THEN coalesce(kd.known_down_s, 0)::DOUBLE END AS known_down_s,
-       CASE WHEN w.window_s > 0 THEN w.window_s - coalesce(ob.observed_s, 0) END AS unknown_s,
+       CASE WHEN w.window_s > 0 THEN round(w.window_s - coalesce(ob.observed_s, 0), 6) END AS unknown_s,
        -- 1 − (known_down + unknown)/window = known_up/window, computed so to stay exact in floating point
        CASE WHEN w.window_s > 0
             THEN (coalesce(ob.observed_s, 0) - coalesce(kd.known_down_s, 0)) / w.window_s END AS availability_min,
