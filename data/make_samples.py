@@ -1147,6 +1147,10 @@ def mail_date(d: Path, rel: str) -> tuple[datetime, int]:
     raise KeyError(rel)
 
 
+# (drill folder, task id) -> the task's end as its debug log records it (`Task took ...` record, microseconds)
+DEBUG_TASK_END = {("2019-01-03-az1", 1234): datetime(2019, 1, 3, 2, 17, 7, 692221, tzinfo=UTC)}
+
+
 def task_rows(d: Path) -> list[tuple[int, str, datetime, datetime, int]]:
     """(task id, description, started, ended, line) from the `bosh tasks --recent --all` capture."""
     rel = "bosh/tasks_recent_all.txt"
@@ -1309,14 +1313,17 @@ def drill_section(
     # recovery
     tasks = task_rows(d)
     after = [t for t in tasks if t[2] >= injected]
-    last_task = max(after, key=lambda t: (t[3], t[0]))
+    # read-only look-ups (bosh vms / logs / ssh) are no recovery action (sql/models/20_drill_recovery.sql)
+    actions = [t for t in after if t[1] not in ("retrieve vm-stats", "fetch logs") and not t[1].startswith("ssh")]
+    last_task = max(actions, key=lambda t: (t[3], t[0]))
+    # the debug log of the same task gives its end to the microsecond, later than the listing's whole second
+    precise = DEBUG_TASK_END.get((d.name, last_task[0]))
+    if precise is not None and precise > last_task[3]:
+        last_task = (last_task[0], last_task[1], last_task[2], precise, last_task[4], "bosh/task_1234_debug.log.gz:357")
     last_out = max((o for v in caps.values() for o in v), key=lambda o: o.end)
     recovered = max(last_task[3], last_out.end)
-    rec_ev = (
-        f"bosh/tasks_recent_all.txt:{last_task[4]} (task {last_task[0]} {last_task[1]})"
-        if recovered == last_task[3]
-        else last_out.end_ev
-    )
+    task_ev = last_task[5] if len(last_task) > 5 else f"bosh/tasks_recent_all.txt:{last_task[4]}"
+    rec_ev = f"{task_ev} (task {last_task[0]} {last_task[1]})" if recovered == last_task[3] else last_out.end_ev
     md += [
         "",
         "### BOSH tasks started at or after injected_at (`bosh/tasks_recent_all.txt`)",
@@ -1327,7 +1334,8 @@ def drill_section(
     for t in sorted(after):
         md.append(f"| {t[0]} | {t[1]} | {fmt(t[2])} | {fmt(t[3])} | {t[4]} |")
     ttd = int((det["ts"] - injected).total_seconds())
-    ttr = int((recovered - injected).total_seconds())
+    ttr = (recovered - injected).total_seconds()
+    ttr = int(ttr) if ttr == int(ttr) else ttr
     md += [
         "",
         "### Drill metrics (expected)",
@@ -1337,8 +1345,8 @@ def drill_section(
         f"| injected_at | {fmt(injected)} (manifest) | drill.toml:{inj_line} |",
         f"| detected_at | {fmt(det['ts'])} | {det['rel']} (Date header line {det['date_line']}) |",
         f"| end of the last closed outage | {fmt(last_out.end)} ({last_out.cap}) | {last_out.end_ev} |",
-        f"| end of the last BOSH task started ≥ injected_at | {fmt(last_task[3])} (task {last_task[0]}, "
-        f"{last_task[1]}) | bosh/tasks_recent_all.txt:{last_task[4]} |",
+        f"| end of the last BOSH task (not a look-up) started ≥ injected_at | {fmt(last_task[3])} (task {last_task[0]}, "
+        f"{last_task[1]}) | {task_ev} |",
         f"| recovered_at (inferred) | {fmt(recovered)} | {rec_ev} |",
         f"| ttd_s | {ttd} | |",
         f"| ttr_s | {ttr} | |",
@@ -1464,10 +1472,10 @@ def write_facts() -> None:
             "- HM alerts (health_monitor.log, bosh events) are BOSH `events`, not `alerts` rows: detected_at comes from the "
             "first alert mail. If HM `[ALERT]` lines were ever counted as alerts, detected_at would be 10:26:14 KST "
             "(ttd_s 74).",
-            "- recovered_at: the CONTRACT's rule takes the last BOSH task started after injected_at, which is the "
-            "`retrieve vm-stats` task 1235 behind the 11:19 `bosh vms` snapshot (02:19:43Z, tasks_recent_all.txt:4). "
-            "If read-only tasks (retrieve vm-stats, fetch logs) were excluded, it would be the apply task 1234: "
-            "02:17:07Z from the CLI (ttr_s 3127), 02:17:07.692221Z from the debug log.",
+            "- recovered_at: the last BOSH task started after injected_at that is not a read-only look-up is the "
+            "apply task 1234: 02:17:07Z in the `bosh tasks` listing, 02:17:07.692221Z in its debug log (the later, "
+            "precise one wins). The `retrieve vm-stats` task 1235 behind the 11:19 `bosh vms` snapshot (02:19:43Z, "
+            "tasks_recent_all.txt:4) is a look-up and does not count.",
             "- cf/push_probe.log and cf/login_probe.log: a run's time is its header line (`===== date =====`, "
             "`##### date cf login probe #####`); a login's FAILED line can be later (10:33:22 run fails at 10:33:37).",
             "- Healthwatch push check: `-1` (did not run) at 10:35 and 10:36 is no observation.",

@@ -100,6 +100,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("result", STR),
             ("started_at", TS),
             ("ended_at", TS),
+            ("end_line", INT),  # the line that shows the end, when not source_line (the task's first line)
         ]
     ),
     "vm_states": _schema(

@@ -55,7 +55,7 @@ def fmt_ts(ts: datetime | None, tz: str) -> str:
 def fmt_dur(s: float | None) -> str:
     if s is None:
         return "—"
-    s = int(round(s))
+    s = int(s)  # truncated like the clock times shown beside it (11:17:07.69 shows as 11:17:07)
     h, rem = divmod(abs(s), 3600)
     m, sec = divmod(rem, 60)
     sign = "-" if s < 0 else ""

@@ -26,11 +26,11 @@ SELECT f.drill,
        strftime(timezone(f.timezone, f.detected_at), '%Y-%m-%d %H:%M:%S') AS detected,
        CASE WHEN f.ttd_s IS NOT NULL THEN
            CASE WHEN f.ttd_s < 0 THEN '-' ELSE '' END
-           || printf('%02d:%02d', abs(round(f.ttd_s))::BIGINT // 60, abs(round(f.ttd_s))::BIGINT % 60) END AS ttd,
+           || printf('%02d:%02d', floor(abs(f.ttd_s))::BIGINT // 60, floor(abs(f.ttd_s))::BIGINT % 60) END AS ttd,
        strftime(timezone(f.timezone, f.recovered_at), '%Y-%m-%d %H:%M:%S') AS recovered,
        CASE WHEN f.ttr_s IS NOT NULL THEN
            CASE WHEN f.ttr_s < 0 THEN '-' ELSE '' END
-           || printf('%02d:%02d', abs(round(f.ttr_s))::BIGINT // 60, abs(round(f.ttr_s))::BIGINT % 60) END AS ttr,
+           || printf('%02d:%02d', floor(abs(f.ttr_s))::BIGINT // 60, floor(abs(f.ttr_s))::BIGINT % 60) END AS ttr,
        coalesce(dt.downtime, '') AS downtime
 FROM fmt f LEFT JOIN downtime dt USING (drill)
 ORDER BY f.injected_at NULLS LAST, f.drill;

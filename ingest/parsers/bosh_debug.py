@@ -171,6 +171,7 @@ class _Task:
     ended_at: datetime | None = None
     end_fallback: datetime | None = None
     source_line: int | None = None
+    end_line: int | None = None  # the record that ends the task (`Task took ...`, else the final state)
 
 
 @dataclass
@@ -560,8 +561,10 @@ def _collect_tasks(st: _State, info: pl.DataFrame) -> None:
         elif msg == "Done":
             t.state = t.state or "done"
             t.end_fallback = ts
+            t.end_line = t.end_line or r["source_line"]
         elif msg.startswith("Task took "):
             t.ended_at = ts
+            t.end_line = r["source_line"]
         elif re.match(r"Task \d+ cancelled", msg):
             t.state, t.end_fallback = "cancelled", ts
         elif re.match(r"Task \d+ was terminated", msg):
@@ -598,6 +601,7 @@ def _emit_tasks(ctx: FileContext, st: _State) -> None:
             "started_at": t.started_at,
             "ended_at": t.ended_at or t.end_fallback,
             "source_line": t.source_line,
+            "end_line": t.end_line,
         }
         for t in st.tasks.values()
     ]

@@ -4,7 +4,10 @@
 -- Upstream: stg_drills, source_outages, bosh_tasks, stg_observations.
 -- CONTRACT §4 (recovered_at): "drill.toml, else the later of the end of the last closed outage (any
 -- capability) and the end of the last BOSH task started after injected_at. Notes never set it."
--- "Started after injected_at" is taken as started_at >= injected_at. Ties prefer the outage, then the task as the
+-- "Started after injected_at" is taken as started_at >= injected_at. A BOSH task counts as a recovery action
+-- only when it changes something: the read-only look-ups behind `bosh vms`/`instances` (`retrieve vm-stats`),
+-- `bosh logs` (`fetch logs`) and `bosh ssh` (`ssh: …`) are not recovery (an operator's `bosh vms` after the cck
+-- must not stretch TTR; deviation from the contract's literal wording, noted in the issue). Ties prefer the outage, then the task as the
 -- `bosh tasks` listing shows it (the director's own record), then `bosh task N`, --event, --debug captures.
 -- Nothing is inferred for a monitoring folder (kind = 'monitoring').
 -- data_end (the drill's last observation) is where open outages end when no recovered_at can be had.
@@ -14,11 +17,13 @@ WITH candidates AS (
            o.capability || ' restored' AS what
     FROM source_outages o WHERE NOT o.open
     UNION ALL
-    SELECT t.drill, t.ended_at, 1, t.source_type, t.source_file, t.source_line,
+    SELECT t.drill, t.ended_at, 1, t.source_type, t.source_file, coalesce(t.end_line, t.source_line),
            'bosh task ' || t.task_id || ' ended' || coalesce(' (' || t.state || ')', '')
            || coalesce(': ' || t.description, '')
     FROM bosh_tasks t JOIN stg_drills d USING (drill)
     WHERE t.ended_at IS NOT NULL AND t.started_at >= d.injected_at
+      AND coalesce(t.description, '') NOT IN ('retrieve vm-stats', 'fetch logs')
+      AND coalesce(t.description, '') NOT LIKE 'ssh%'
 ),
 last_candidate AS (
     SELECT * FROM candidates
