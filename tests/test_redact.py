@@ -31,7 +31,10 @@ CASES = [
     (':password=>"xyz1"', ':password=>"[REDACTED]"'),
     ("GET /v2/info?access_token=abcdef123 HTTP/1.1", "GET /v2/info?access_token=[REDACTED] HTTP/1.1"),
     ("private_key: abc123xyz", "private_key: [REDACTED]"),
-    ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1", "aws_secret_access_key = [REDACTED]"),
+    (
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1",
+        "aws_secret_access_key = [REDACTED]",
+    ),
 ]
 HARMLESS = [
     "Credentials were rejected, please try again.",
