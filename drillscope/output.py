@@ -25,8 +25,8 @@ class Format(StrEnum):
 def _plain(v: Any) -> Any:
     if isinstance(v, datetime | date | time):
         return v.isoformat()
-    if isinstance(v, Decimal):
-        return float(v)
+    if isinstance(v, Decimal):  # sum() of integers is a DuckDB HUGEINT/DECIMAL: keep whole numbers whole
+        return int(v) if v == v.to_integral_value() else float(v)
     if isinstance(v, bytes):
         return v.hex()
     return v
