@@ -3,7 +3,8 @@
 The database is built into a temp file and renamed into place, so a crash or a failing model never
 leaves a half-built database behind. SQL lives in `.sql` files under `sql/`; this module only
 orders and runs them: `sql/staging/*.sql`, then `sql/models/*.sql` (by file name), then the
-audits `sql/audits/*.sql`, each a query returning the rows that break its rule.
+drill findings `sql/findings/*.sql` (each a query returning finding rows, collected into the `findings` table),
+then the audits `sql/audits/*.sql`, each a query returning the rows that break its rule.
 """
 
 from __future__ import annotations
@@ -91,6 +92,25 @@ def run_audits(con: duckdb.DuckDBPyConnection) -> list[AuditResult]:
     return results
 
 
+FINDINGS_DDL = """CREATE OR REPLACE TABLE findings (
+    drill VARCHAR, rule VARCHAR,
+    severity VARCHAR CHECK (severity IN ('critical', 'warning', 'info')),
+    finding VARCHAR, evidence VARCHAR, ts TIMESTAMP WITH TIME ZONE)"""
+
+
+def run_findings(con: duckdb.DuckDBPyConnection) -> None:
+    """Collect the rows of every `sql/findings/*.sql` query into `findings` (a bad severity fails the build)."""
+    con.execute(FINDINGS_DDL)
+    for path in sql_files("findings"):
+        q = path.read_text(encoding="utf-8").strip().rstrip(";")
+        try:
+            con.execute(
+                f"INSERT INTO findings SELECT drill, rule, severity, finding, evidence, ts FROM ({q}\n)"
+            )
+        except duckdb.Error as e:
+            raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
+
+
 def build(out: Path) -> BuildResult:
     """(Re)build `out/drillscope.duckdb` from `out/lake`; idempotent and atomic."""
     lake = out / "lake"
@@ -107,6 +127,7 @@ def build(out: Path) -> BuildResult:
         for kind in ("staging", "models"):
             for path in sql_files(kind):
                 run_sql_file(con, path)
+        run_findings(con)
         audits = run_audits(con)
         con.execute("CHECKPOINT")
     except BaseException:
