@@ -104,6 +104,10 @@ table{border-collapse:collapse;margin:12px 0;font-size:13px} th,td{border:1px so
 th{background:#f5f5f5} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .chart{margin:18px 0} code{font-size:12px} .phase{font-weight:600}
 .msg{max-width:640px;word-break:break-word;font-family:ui-monospace,Menlo,monospace;font-size:12px}
+.sev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;font-weight:600}
+.sev-critical{background:#c62828} .sev-warning{background:#ef8f00} .sev-info{background:#607d8b}
+.finding{max-width:760px} .st-late,.st-not-observed,.st-bad-match,.v-regressed,.rto-fail{color:#c62828;font-weight:600}
+.st-on-time,.v-improved,.rto-pass{color:#2e7d32;font-weight:600} .st-early{color:#ef8f00;font-weight:600}
 """
 
 
@@ -200,11 +204,15 @@ def _drill_page(
         f"<th>{e(lab['message'])}</th></tr>{ev_rows}</table>"
     )
     chart_divs = "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
+    findings_html, findings_md = _findings_section(con, drill, tz, lab)
+    plan_html, plan_md = _plan_section(con, drill, tz, lab)
     body = f"""<p><a href="../index.html">← {e(lab["back"])}</a></p>
 <h1>{e(d["name"])}</h1>
 <p class=sub>{e(lab["foundation"])}: {e(d["foundation"])} · {e(d["fault"] or "")} · {e(lab["zone"])} {e(tz)}</p>
+{findings_html}
 <h2>{e(lab["summary"])}</h2>{summary}
 <h2>{e(lab["capabilities"])}</h2>{cap_table}
+{plan_html}
 {chart_divs}
 <h2>{e(lab["timeline"])}</h2>{tl_table}
 <h2>{e(lab["evidence"])}</h2>{ev_table}
@@ -220,6 +228,8 @@ def _drill_page(
 
 {lab["foundation"]}: `{d["foundation"]}` — {lab["zone"]} {tz}
 
+{findings_md}
+
 | | {lab["time"]} | | {lab["evidence"]} |
 |---|---|---|---|
 | {lab["injected"]} | {fmt_ts(d["injected_at"], tz)} | {lab["by"]} {d["injected_by"]} | `{d["injected_evidence"] or "—"}` |
@@ -230,6 +240,7 @@ def _drill_page(
 |---|---|---|---|---|
 {md_caps}
 
+{plan_md}
 """ + "\n".join(f"## {c.title}\n\n![{c.title}]({c.name}.png)\n" for c in outs)
     return page, md
 
@@ -273,7 +284,7 @@ def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -
                 page, md = _drill_page(con, d, lab, lang, folder)
                 (folder / "index.html").write_text(page, encoding="utf-8")
                 (folder / "summary.md").write_text(md, encoding="utf-8")
-            _index(chosen, lab, lang, tmp)
+            _index(con, chosen, lab, lang, tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -291,7 +302,9 @@ def _safe(drill: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", drill)
 
 
-def _index(drills: pl.DataFrame, lab: Labels, lang: str, folder: Path) -> None:
+def _index(
+    con: duckdb.DuckDBPyConnection, drills: pl.DataFrame, lab: Labels, lang: str, folder: Path
+) -> None:
     rows = "".join(
         f'<tr><td><a href="{e(_safe(r["drill"]))}/index.html">{e(r["name"])}</a></td><td>{e(r["foundation"])}</td>'
         f"<td>{e(fmt_ts(r['injected_at'], r['timezone']))}</td><td>{e(fmt_ts(r['detected_at'], r['timezone']))}</td>"
@@ -301,6 +314,7 @@ def _index(drills: pl.DataFrame, lab: Labels, lang: str, folder: Path) -> None:
     )
     ttrs = [x for x in drills["ttr_s"].to_list() if x is not None]
     mttr = fmt_dur(sum(ttrs) / len(ttrs)) if ttrs else "—"
+    comparison_html = _comparison_section(con, drills, lab)
     outs = []
     if drills.height:
         outs.append(_chart("comparison", lab["comparison"], charts.drill_comparison(drills, lab)))
@@ -310,5 +324,151 @@ def _index(drills: pl.DataFrame, lab: Labels, lang: str, folder: Path) -> None:
 <table id=drills><tr><th>{e(lab["drill"])}</th><th>{e(lab["foundation"])}</th><th>{e(lab["injected"])}</th>
 <th>{e(lab["detected"])}</th><th>{e(lab["ttd"])}</th><th>{e(lab["recovered"])}</th><th>{e(lab["ttr"])}</th></tr>{rows}</table>
 <p>{e(lab["mttr"])} = {e(mttr)} (n = {len(ttrs)})</p>
+{comparison_html}
 """ + "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
     (folder / "index.html").write_text(_page(lab["title"], body, outs, lang), encoding="utf-8")
+
+
+# --- findings, plan vs actual, drill vs drill --------------------------------------------------------------
+
+
+def _ev_ref(ref: str | None) -> str:
+    """A link to the evidence table row of `ref` (file:line), or a dash."""
+    return f'<a href="#{slug(ref)}"><code>{e(ref)}</code></a>' if ref else "—"
+
+
+def _findings_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: Labels) -> tuple[str, str]:
+    """The first-screen findings (sql/findings rules, worst first): HTML section and Markdown."""
+    rows = list(_q(con, "findings", drill).iter_rows(named=True))
+    if not rows:
+        return (
+            f'<section id="findings"><h2>{e(lab["findings"])}</h2><p>{e(lab["no_findings"])}</p></section>',
+            f"## {lab['findings']}\n\n{lab['no_findings']}\n",
+        )
+    trs = "".join(
+        f'<tr class="finding-row sev-row-{e(r["severity"])}" data-rule="{e(r["rule"])}">'
+        f'<td><span class="sev sev-{e(r["severity"])}">{e(lab.get("sev_" + r["severity"], r["severity"]))}</span></td>'
+        f"<td class=finding>{e(r['finding'])} <span class=sub>({e(r['rule'])})</span></td>"
+        f"<td>{e(fmt_ts(r['ts'], tz))}</td><td>{_ev_ref(r['evidence'])}</td></tr>"
+        for r in rows
+    )
+    html_ = (
+        f'<section id="findings"><h2>{e(lab["findings"])}</h2>'
+        f'<table id="findings-table"><tr><th>{e(lab["severity"])}</th><th>{e(lab["finding"])}</th>'
+        f"<th>{e(lab['time'])} ({e(tz)})</th><th>{e(lab['evidence'])}</th></tr>{trs}</table></section>"
+    )
+    md = f"## {lab['findings']}\n\n" + "\n".join(
+        f"- **{lab.get('sev_' + r['severity'], r['severity'])}** {r['finding']} (`{r['evidence'] or '—'}`)"
+        for r in rows
+    )
+    return html_, md + "\n"
+
+
+def _plan_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: Labels) -> tuple[str, str]:
+    """Planned vs observed steps and TTR against the RTO (drill.toml `[[plan]]`, `rto`); empty without a plan."""
+    steps = list(_q(con, "plan", drill).iter_rows(named=True))
+    rto = list(_q(con, "rto", drill).iter_rows(named=True))
+    if not steps and not rto:
+        return "", ""
+
+    def status(st: str) -> str:
+        return lab.get("st_" + st, st)
+
+    def delta(s: float | None) -> str:
+        return "—" if s is None else ("+" if s >= 0 else "") + fmt_dur(s)
+
+    trs = "".join(
+        f"<tr><td class=num>{r['step_no']}</td><td>{e(r['step'])}</td><td>{e(fmt_ts(r['planned_at'], tz))}</td>"
+        f"<td>{e(fmt_ts(r['observed_at'], tz))}</td><td class=num>{e(delta(r['delta_s']))}</td>"
+        f'<td class="st-{e(r["status"].replace(" ", "-"))}">{e(status(r["status"]))}</td>'
+        f"<td class=msg>{e(r['observed_what'] or '')}</td><td>{_ev_ref(r['evidence'])}</td></tr>"
+        for r in steps
+    )
+    table = (
+        f'<table id="plan"><tr><th>#</th><th>{e(lab["step"])}</th><th>{e(lab["planned"])}</th>'
+        f"<th>{e(lab['observed'])}</th><th>{e(lab['delta'])}</th><th>{e(lab['status'])}</th>"
+        f"<th>{e(lab['what'])}</th><th>{e(lab['evidence'])}</th></tr>{trs}</table>"
+        if steps
+        else ""
+    )
+    rto_html = rto_md = ""
+    if rto:
+        r = rto[0]
+        res = r["rto_result"] or "unknown"
+        verdict = lab.get("rto_" + res, res)
+        rto_html = (
+            f'<p id="rto">{e(lab["rto"])} {e(r["rto"])} ({e(fmt_dur(r["rto_s"]))}) · {e(lab["ttr"])} '
+            f'{e(fmt_dur(r["ttr_s"]))} · <span class="rto-{e(res)}">{e(verdict)}</span> '
+            f"{_ev_ref(r['recovered_evidence'])}</p>"
+        )
+        rto_md = f"{lab['rto']} {r['rto']}: {lab['ttr']} {fmt_dur(r['ttr_s'])} — **{verdict}**\n"
+    md_rows = "\n".join(
+        f"| {r['step_no']} | {r['step']} | {fmt_ts(r['planned_at'], tz)} | {fmt_ts(r['observed_at'], tz)} | "
+        f"{delta(r['delta_s'])} | {status(r['status'])} | `{r['evidence'] or '—'}` |"
+        for r in steps
+    )
+    md = f"## {lab['plan']}\n\n{rto_md}\n"
+    if steps:
+        md += (
+            f"| # | {lab['step']} | {lab['planned']} | {lab['observed']} | {lab['delta']} | {lab['status']} | "
+            f"{lab['evidence']} |\n|---|---|---|---|---|---|---|\n{md_rows}\n"
+        )
+    return f'<section id="plan-vs-actual"><h2>{e(lab["plan"])}</h2>{rto_html}{table}</section>', md
+
+
+def _measure_label(measure: str, lab: Labels) -> str:
+    if measure.startswith("downtime:"):
+        return f"{lab['m_downtime']}: {measure.split(':', 1)[1]}"
+    return lab.get("m_" + measure, measure)
+
+
+def _comparison_section(con: duckdb.DuckDBPyConnection, drills: pl.DataFrame, lab: Labels) -> str:
+    """Drills of the same foundation side by side (phase durations, downtime per capability), each against the
+    drill before it, with what improved and what regressed."""
+    rows = _q(con, "comparison").filter(pl.col("drill").is_in(drills["drill"].to_list()))
+    if rows.is_empty():
+        return ""
+    parts = [f'<section id="drill-vs-drill"><h2>{e(lab["drill_vs_drill"])}</h2>']
+    for (foundation,), fr in rows.group_by(["foundation"], maintain_order=True):
+        order = fr.select("drill", "name", "injected_at").unique("drill").sort("injected_at", nulls_last=True)
+        ids, names = order["drill"].to_list(), order["name"].to_list()
+        measures = fr.select("measure", "sort").unique().sort(["sort", "measure"])["measure"].to_list()
+        cell = {(r["drill"], r["measure"]): r for r in fr.iter_rows(named=True)}
+        head = "".join(f"<th>{e(n)}</th>" for n in names)
+        trs = []
+        for m in measures:
+            tds = []
+            for i, d in enumerate(ids):
+                r = cell.get((d, m))
+                val = fmt_dur(r["value_s"]) if r and r["value_s"] is not None else "—"
+                verdict = r["verdict"] if r and i > 0 else None
+                tag = (
+                    f' <span class="v-{e(verdict.replace(" ", "-"))}">{e(lab.get("v_" + verdict, verdict))}</span>'
+                    if verdict
+                    else ""
+                )
+                tds.append(f"<td class=num>{e(val)}{tag}</td>")
+            trs.append(f'<tr data-measure="{e(m)}"><td>{e(_measure_label(m, lab))}</td>{"".join(tds)}</tr>')
+        parts.append(
+            f"<h3>{e(lab['foundation'])}: {e(foundation)}</h3>"
+            f'<table class="drill-vs-drill"><tr><th>{e(lab["measure"])}</th>{head}</tr>{"".join(trs)}</table>'
+        )
+        for i, d in enumerate(ids[1:], 1):
+            said = []
+            for kind in ("improved", "regressed"):
+                items = [
+                    f"{_measure_label(r['measure'], lab)} ({fmt_dur(r['previous_s'])} → {fmt_dur(r['value_s'])})"
+                    for r in fr.filter((pl.col("drill") == d) & (pl.col("verdict") == kind))
+                    .sort(["sort", "measure"])
+                    .iter_rows(named=True)
+                ]
+                if items:
+                    said.append(
+                        f'<li><span class="v-{kind}">{e(lab[kind + "_list"])}</span>: {e("; ".join(items))}</li>'
+                    )
+            if said:
+                parts.append(
+                    f"<p>{e(names[i])} {e(lab['vs_previous'])} ({e(names[i - 1])}):</p><ul>{''.join(said)}</ul>"
+                )
+    parts.append("</section>")
+    return "".join(parts)
