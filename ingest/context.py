@@ -7,8 +7,9 @@ row with `drill`, `source_file` and `source_type`, and counts lines for the cons
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -101,13 +102,29 @@ def _instant(path: Path, key: str, value: object, tz: ZoneInfo) -> datetime:
 
 
 class FileContext:
-    """One input file being parsed: its bytes, its drill, and the sink for its rows."""
+    """One input file being parsed: its bytes, its drill, and the sink for its rows.
 
-    def __init__(self, drill: DrillConfig, source_file: str, path: Path, data: bytes, sink: Any) -> None:
+    Small inputs arrive as bytes (`data`). A large one arrives as a `stream` (a callable returning an
+    iterator of decompressed byte chunks) and is never held whole unless a parser asks for `data`,
+    `text` or `lines`: parsers that stream read it with `blocks(size)` instead, so memory stays flat.
+    """
+
+    def __init__(
+        self,
+        drill: DrillConfig,
+        source_file: str,
+        path: Path,
+        data: bytes | None,
+        sink: Any,
+        stream: Callable[[], Iterator[bytes]] | None = None,
+        load: Callable[[], bytes] | None = None,
+    ) -> None:
         self.drill = drill
         self.source_file = source_file
         self.path = path
-        self.data = data
+        self._data = data
+        self._stream = stream
+        self._load = load
         self.source_type = ""
         self._sink = sink
         self._text: str | None = None
@@ -117,8 +134,79 @@ class FileContext:
         self.quarantined_lines = 0
         self.encoding = "utf-8"
         self.notes: list[str] = []  # warnings for the ingest_files message (e.g. "decoded as cp949")
+        self.line_offset = 0  # while iterating `blocks()`: physical lines before the current block
+        self.last_block = False  # while iterating `blocks()`: the current block ends the file
 
     # -- reading ---------------------------------------------------------------------------------
+    @property
+    def data(self) -> bytes:
+        """The whole input in memory (read on first use when it came as a stream)."""
+        if self._data is None:
+            if self._load is not None:
+                self._data = self._load()
+            else:
+                assert self._stream is not None
+                self._data = b"".join(self._stream())
+        return self._data
+
+    @property
+    def streamed(self) -> bool:
+        """True when the input is not in memory (a large file): prefer `blocks()` over `data`."""
+        return self._data is None
+
+    def blocks(self, size: int, cut: re.Pattern[bytes] | None = None) -> Iterator[bytes]:
+        """The input as byte blocks of about `size` bytes, each ending at a line end (the last one at
+        the end of the file, with or without a newline); a UTF-8 BOM at the start is dropped.
+
+        `cut` (a pattern matching the `\\n` before a record head) cuts at the first record head past
+        `size` instead of the last line end, so a multi-line record never spans two blocks.
+        While iterating, `line_offset` is the number of physical lines before the block and
+        `last_block` says whether it is the last one. Works the same on bytes in memory and on a
+        stream, so a parser written on blocks has one code path.
+        """
+        self.line_offset, self.last_block = 0, False
+        pending: bytes | None = None  # held back one step: the last block must be known as such
+        parts: list[bytes] = []
+        n = 0
+        first = True
+        for chunk in self._chunks(size):
+            if first and chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = chunk[3:]
+            first = False
+            parts.append(chunk)
+            n += len(chunk)
+            while n > size:
+                buf = b"".join(parts) if len(parts) > 1 else parts[0]
+                end = _cut_at(buf, size, cut)
+                if end < 0:  # no cut point past `size` yet: read on
+                    parts = [buf]
+                    break
+                if pending is not None:
+                    yield from self._yield(pending, last=False)
+                pending, rest = buf[:end], buf[end:]
+                parts, n = [rest], len(rest)
+        rest = b"".join(parts)
+        if rest:
+            if pending is not None:
+                yield from self._yield(pending, last=False)
+            pending = rest
+        if pending is not None:
+            yield from self._yield(pending, last=True)
+
+    def _yield(self, block: bytes, last: bool) -> Iterator[bytes]:
+        self.last_block = last
+        yield block
+        self.line_offset += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+
+    def _chunks(self, size: int) -> Iterator[bytes]:
+        if self._stream is None or self._data is not None:
+            data = self.data
+            step = max(size, 1 << 20)
+            for i in range(0, len(data), step):
+                yield data[i : i + step]
+            return
+        yield from self._stream()
+
     @property
     def text(self) -> str:
         """The file decoded: UTF-8 (BOM dropped), else CP949 (a superset of EUC-KR), else Latin-1."""
@@ -219,6 +307,15 @@ def roll_days(base: date, times: list[time | None], tz: ZoneInfo) -> list[dateti
         prev = cur
         out.append(cur.astimezone(UTC))
     return out
+
+
+def _cut_at(buf: bytes, size: int, cut: re.Pattern[bytes] | None) -> int:
+    """Where to end a block taken from the front of `buf`: after a line end, -1 when there is none."""
+    if cut is None:
+        i = buf.rfind(b"\n")
+        return i + 1 if i >= 0 else -1
+    m = cut.search(buf, size)
+    return m.start() + 1 if m else -1
 
 
 def decode(data: bytes) -> tuple[str, str]:

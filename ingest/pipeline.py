@@ -20,6 +20,11 @@ from ingest.registry import PROBE_BYTES, detect
 # Limits (README "Limits"): past them a file is reported as `error`, never read half-way.
 MAX_INPUT_BYTES = 4 * 1024**3  # decompressed size of one input
 GZIP_MAGIC = b"\x1f\x8b"
+# Inputs up to this size are kept in memory after the first pass (read once); larger ones are read
+# again in blocks by the parsers that stream (bosh_debug, cf_logs, healthwatch CSV), so memory stays
+# flat. A parser that needs the whole input still gets it through `ctx.data` (MAX_INPUT_BYTES applies).
+STREAM_BYTES = 64 << 20
+CHUNK_BYTES = 8 << 20
 
 
 @dataclass
@@ -116,29 +121,83 @@ def _walk(root: Path, nested_drills: bool) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
-def read_input(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it is gzip (by magic, not by name), within MAX_INPUT_BYTES."""
+def iter_input(path: Path, chunk: int | None = None) -> Iterator[bytes]:
+    """The file's bytes in chunks, gunzipped when it is gzip (by magic, not by name); a gzip stream that
+    decompresses past MAX_INPUT_BYTES or ends early raises InputError (after the chunks before it)."""
+    chunk = chunk or CHUNK_BYTES
     with open(path, "rb") as fh:
         magic = fh.read(2)
         fh.seek(0)
         if magic != GZIP_MAGIC:
-            data = fh.read(MAX_INPUT_BYTES + 1)
-            if len(data) > MAX_INPUT_BYTES:
-                raise InputError(f"larger than the {MAX_INPUT_BYTES >> 20} MiB limit per input")
-            return data
+            while block := fh.read(chunk):
+                yield block
+            return
         d = zlib.decompressobj(wbits=31)
-        out = bytearray()
-        while chunk := fh.read(1 << 20):
-            out += d.decompress(chunk, MAX_INPUT_BYTES + 1 - len(out))
-            if len(out) > MAX_INPUT_BYTES or d.unconsumed_tail:
-                raise InputError(
-                    f"decompresses past the {MAX_INPUT_BYTES >> 20} MiB limit per input (gzip bomb?)"
-                )
-            if d.eof:
-                break
+        total = 0
+        while raw := fh.read(1 << 20):
+            while raw:
+                try:
+                    out = d.decompress(raw, chunk)
+                except zlib.error as e:  # gzip magic, then garbage: the file's error, not a crash
+                    raise InputError(f"not a valid gzip file ({e})") from None
+                raw = d.unconsumed_tail
+                total += len(out)
+                if total > MAX_INPUT_BYTES:
+                    raise InputError(
+                        f"decompresses past the {MAX_INPUT_BYTES >> 20} MiB limit per input (gzip bomb?)"
+                    )
+                if out:
+                    yield out
+                if d.eof:
+                    return
         if not d.eof:
             raise InputError("truncated gzip file (the end of the stream is missing)")
-        return bytes(out)
+
+
+def read_input(path: Path) -> bytes:
+    """The whole file in memory (gunzipped), within MAX_INPUT_BYTES."""
+    if path.stat().st_size > MAX_INPUT_BYTES and not _is_gzip(path):
+        raise InputError(f"larger than the {MAX_INPUT_BYTES >> 20} MiB limit per input read in memory")
+    return b"".join(iter_input(path))
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
+
+@dataclass
+class Scan:
+    """The first pass over an input: identity and size, without holding a large file."""
+
+    sha256: str
+    bytes: int
+    lines: int
+    head: bytes  # the first PROBE_BYTES bytes, for the probes
+    data: bytes | None  # the whole input when it is small (<= STREAM_BYTES), else None
+
+
+def scan_input(path: Path) -> Scan:
+    """sha256, size and physical line count in one chunked pass (gzip decompressed on the fly)."""
+    h = hashlib.sha256()
+    n = nl = 0
+    last = b""
+    head = b""
+    parts: list[bytes] | None = []
+    for chunk in iter_input(path):
+        h.update(chunk)
+        n += len(chunk)
+        nl += chunk.count(b"\n")
+        last = chunk[-1:]
+        if len(head) < PROBE_BYTES:
+            head += chunk[: PROBE_BYTES - len(head)]
+        if parts is not None:
+            parts.append(chunk)
+            if n > STREAM_BYTES:
+                parts = None  # large: parsers stream it (or load it themselves)
+    lines = nl + (1 if n and last != b"\n" else 0)
+    data = b"".join(parts) if parts is not None else None
+    return Scan(h.hexdigest(), n, lines, head, data)
 
 
 def count_lines(data: bytes) -> int:
@@ -165,22 +224,22 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
     known = lake.known_inputs(lake_dir, cfg.id)
     seen: dict[str, FileResult] = {}
     results: list[FileResult] = []
-    deferred: list[tuple[Path, str, bytes, FileResult]] = []
+    deferred: list[tuple[Path, str, Scan, FileResult]] = []
     earliest: datetime | None = None
 
     for path, rel in drill.files:
         res = FileResult(drill=cfg.id, source_file=rel, source_type="")
         results.append(res)
+        unread = "unread-" + hashlib.sha256(rel.encode()).hexdigest()  # ingest_files key of a read error
+        lake.remove_input(lake_dir, cfg.id, unread)
         try:
-            data = read_input(path)
-        except InputError as e:
-            res.status, res.message = "error", str(e)
-        except OSError as e:
-            res.status, res.message = "error", f"cannot read: {e.strerror or e}"
+            sc = scan_input(path)
+        except (InputError, OSError) as e:
+            res.status = "error"
+            res.message = str(e) if isinstance(e, InputError) else f"cannot read: {e.strerror or e}"
+            lake.write_atomic(lake_dir, "ingest_files", cfg.id, unread, [res.ingest_row()])
         else:
-            res.sha256 = hashlib.sha256(data).hexdigest()
-            res.bytes = len(data)
-            res.lines = count_lines(data)
+            res.sha256, res.bytes, res.lines = sc.sha256, sc.bytes, sc.lines
             first = seen.get(res.sha256)
             if first is not None:
                 res.source_type, res.status = first.source_type, "duplicate"
@@ -193,9 +252,9 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
                 old = known.get(rel)
                 if old and old != res.sha256:
                     lake.remove_input(lake_dir, cfg.id, old)  # the file changed since the last ingest
-                t = _parse_one(cfg, path, rel, data, res, lake_dir)
+                t = _parse_one(cfg, path, rel, sc, res, lake_dir)
                 if t == "defer":
-                    deferred.append((path, rel, data, res))
+                    deferred.append((path, rel, sc, res))
                 elif t is not None and (earliest is None or t < earliest):
                     earliest = t
         if progress:
@@ -204,8 +263,8 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
     if deferred:
         if cfg.date is None and earliest is not None:
             cfg.date = earliest.astimezone(cfg.timezone).date()
-        for path, rel, data, res in deferred:
-            if _parse_one(cfg, path, rel, data, res, lake_dir) == "defer":
+        for path, rel, sc, res in deferred:
+            if _parse_one(cfg, path, rel, sc, res, lake_dir) == "defer":
                 res.status = "error"
                 res.message = "the capture prints no date and the drill has none: set `date` in drill.toml"
                 lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
@@ -214,10 +273,10 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
 
 
 def _parse_one(
-    cfg: DrillConfig, path: Path, rel: str, data: bytes, res: FileResult, lake_dir: Path
+    cfg: DrillConfig, path: Path, rel: str, sc: Scan, res: FileResult, lake_dir: Path
 ) -> datetime | str | None:
     """Parse one input; returns its earliest instant, 'defer' when it needs the drill's date, or None."""
-    head = data[:PROBE_BYTES]
+    head = sc.head
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         res.status, res.message = "unrecognized", "binary file"
         lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
@@ -229,13 +288,20 @@ def _parse_one(
         return None
     res.source_type = parser.NAME
     sink = lake.FileSink(lake_dir, cfg.id, res.sha256)
-    ctx = FileContext(cfg, rel, path, data, sink)
+    ctx = FileContext(
+        cfg, rel, path, sc.data, sink, stream=lambda: iter_input(path), load=lambda: read_input(path)
+    )
     ctx.source_type = parser.NAME
     try:
         parser.parse(ctx)
     except NeedDate:
         sink.abort()
         return "defer"
+    except InputError as e:  # a streamed input that a parser needs whole, past the limit; a bad gzip
+        sink.abort()
+        res.status, res.message = "error", str(e)
+        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        return None
     except Exception as e:  # a parser bug must not lose the run: report it on this file and go on
         sink.abort()
         res.status = "error"
@@ -284,4 +350,4 @@ def _write_drill(cfg: DrillConfig, lake_dir: Path) -> None:
     lake.write_atomic(lake_dir, "drills", cfg.id, "drill", [row])
 
 
-__all__ = ["FileResult", "discover", "ingest_inputs", "read_input"]
+__all__ = ["FileResult", "Scan", "discover", "ingest_inputs", "iter_input", "read_input", "scan_input"]

@@ -189,16 +189,10 @@ class _State:
 
 
 def parse(ctx: FileContext) -> None:
-    data = ctx.data
     st = _State()
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    line0 = 0
-    pos = start
-    while pos < len(data):
-        m = _CUT.search(data, pos + BLOCK_BYTES) if len(data) - pos > BLOCK_BYTES else None
-        end = m.start() + 1 if m else len(data)
-        line0 += _block(ctx, st, data[pos:end], line0, last=end == len(data))
-        pos = end
+    # blocks are cut at record heads, so a multi-line record never spans two (streamed for big files)
+    for block in ctx.blocks(BLOCK_BYTES, cut=_CUT):
+        _block(ctx, st, block, ctx.line_offset, last=ctx.last_block)
     if st.replaced:
         ctx.notes.append("invalid UTF-8 bytes replaced")
     _emit_tasks(ctx, st)

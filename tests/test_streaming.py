@@ -1,0 +1,148 @@
+"""Large inputs stream: the block reader and every streamed parser give exactly the rows and counts of the
+in-memory path (forced here with tiny thresholds: STREAM_BYTES = 0 streams every file, small blocks cut
+records often so state crosses blocks); `drillscope --help` loads no heavy module."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest import pipeline
+from ingest.context import DrillConfig, FileContext
+from ingest.parsers import bosh_debug
+from tests.conftest import FIXTURES, REPO, Lake
+
+BOSH = [
+    FIXTURES / "bosh_debug" / "task_1234_debug.log",
+    FIXTURES / "bosh_debug" / "task_1240_error_debug.log",
+    FIXTURES / "bosh_debug" / "health_monitor_onset.log",
+]
+
+FILE_COLS = (
+    "source_file, source_type, sha256, bytes, lines, parsed_lines, quarantined, ignorable, rows, status"
+)
+
+
+def _snapshot(lake: Lake, drill: str, tables: list[str]) -> dict[str, list[dict]]:
+    got = {
+        "ingest_files": lake.q(
+            f"select {FILE_COLS}, message from ingest_files where drill = '{drill}' order by source_file"
+        )
+    }
+    for t in tables:
+        got[t] = lake.q(f"select * exclude (drill) from {t} where drill = '{drill}' order by all")
+    return got
+
+
+def _both_ways(
+    lake: Lake,
+    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, bytes],
+    tables: list[str],
+    toml: str | None = None,
+) -> tuple[dict, dict]:
+    """Ingest the same files in memory (drill `mem`) and streamed in tiny blocks (drill `str`)."""
+    lake.drill("mem", toml=toml and toml.replace("ID", "mem"), **files)
+    lake.ingest(lake.tmp / "mem")
+    mem = _snapshot(lake, "mem", tables)
+    monkeypatch.setattr(pipeline, "STREAM_BYTES", 0)
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 777)  # odd stream chunks: blocks join and cut them
+    lake.drill("str", toml=toml and toml.replace("ID", "str"), **files)
+    lake.ingest(lake.tmp / "str")
+    streamed = _snapshot(lake, "str", tables)
+    return mem, streamed
+
+
+# --- the block reader ----------------------------------------------------------------------------------
+class _NoSink:
+    def write(self, table: str, batch: object) -> None:  # pragma: no cover - nothing is emitted here
+        raise AssertionError(table)
+
+
+def _ctx(tmp_path: Path, data: bytes, streamed: bool, chunk: int = 5) -> FileContext:
+    cfg = DrillConfig(id="d", root=tmp_path)
+    if not streamed:
+        return FileContext(cfg, "x", tmp_path / "x", data, _NoSink())
+
+    def stream():  # noqa: ANN202
+        for i in range(0, len(data), chunk):
+            yield data[i : i + chunk]
+
+    return FileContext(cfg, "x", tmp_path / "x", None, _NoSink(), stream=stream)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"one line, no newline",
+        b"a\nbb\n\nccc\r\ndddd\n",
+        b"\xef\xbb\xbfbom first\nsecond\nthird without newline",
+        b"x" * 50 + b"\n" + b"y\n" * 30 + b"z" * 40,
+    ],
+)
+def test_blocks_cover_the_input_at_line_ends(tmp_path: Path, data: bytes, streamed: bool) -> None:
+    ctx = _ctx(tmp_path, data, streamed)
+    blocks, offsets, lasts = [], [], []
+    for b in ctx.blocks(8):
+        blocks.append(b)
+        offsets.append(ctx.line_offset)
+        lasts.append(ctx.last_block)
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    assert b"".join(blocks) == body
+    assert all(b.endswith(b"\n") for b in blocks[:-1]) and all(blocks)
+    assert lasts == [False] * (len(blocks) - 1) + [True] * bool(blocks)
+    # line_offset is the number of physical lines before each block
+    want, n = [], 0
+    for b in blocks:
+        want.append(n)
+        n += b.count(b"\n")
+    assert offsets == want
+
+
+def test_blocks_cut_at_record_heads(tmp_path: Path) -> None:
+    data = b"".join(b"HEAD %d\n  cont\n  cont\n" % i for i in range(40))
+    cut = re.compile(rb"\n(?=HEAD )")
+    for streamed in (False, True):
+        blocks = list(_ctx(tmp_path, data, streamed, chunk=13).blocks(30, cut=cut))
+        assert b"".join(blocks) == data and len(blocks) > 5
+        assert all(b.startswith(b"HEAD ") for b in blocks)
+
+
+# --- streamed parsers: identical rows and counts ---------------------------------------------------------
+def test_bosh_debug_streamed_equals_in_memory(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bosh_debug, "BLOCK_BYTES", 3000)
+    files = {p.name: p.read_bytes() for p in BOSH}
+    files["task_1234_debug.log.gz"] = gzip.compress(files.pop("task_1234_debug.log"))
+    mem, streamed = _both_ways(lake, monkeypatch, files, ["events", "bosh_tasks", "quarantine"])
+    assert streamed == mem
+    assert [f["status"] for f in mem["ingest_files"]] == ["ok", "ok", "ok"]
+    assert len(mem["events"]) == 101 + 17 + 68
+
+
+def test_streamed_truncated_gzip_is_an_error(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "STREAM_BYTES", 0)
+    d = lake.drill("d", **{"t.log.gz": gzip.compress(BOSH[0].read_bytes())[:-200]})
+    (r,) = pipeline.ingest_inputs([d], lake.out)
+    assert r.status == "error" and "truncated gzip" in r.message
+
+
+# --- drillscope --help ---------------------------------------------------------------------------------
+def test_help_imports_no_heavy_module() -> None:
+    p = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "drillscope.cli", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    assert "Usage" in p.stdout
+    modules = {ln.split("|")[-1].strip() for ln in p.stderr.splitlines() if ln.startswith("import time:")}
+    heavy = {m for m in modules if m.split(".")[0] in ("polars", "duckdb", "altair", "vl_convert")}
+    assert not heavy, sorted(heavy)[:10]
