@@ -2,7 +2,8 @@
 
 The database is built into a temp file and renamed into place, so a crash or a failing model never
 leaves a half-built database behind. SQL lives in `.sql` files under `sql/`; this module only
-orders and runs them: `sql/staging/*.sql`, then `sql/models/*.sql` (by file name), then the
+orders and runs them: the clock alignment `sql/align/*.sql` right after the lake is loaded, then
+`sql/staging/*.sql`, then `sql/models/*.sql` (by file name), then the
 drill findings `sql/findings/*.sql` (each a query returning finding rows, collected into the `findings` table),
 then the audits `sql/audits/*.sql`, each a query returning the rows that break its rule.
 """
@@ -79,6 +80,14 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
 
 
+def run_align(con: duckdb.DuckDBPyConnection, align: bool = False) -> None:
+    """Clock alignment (sql/align): estimate each source's clock skew, then shift `ts` (keeping `ts_original`)
+    by the drill.toml `[clock_offsets]`, and by the applicable estimates only when `align` (--align) is set."""
+    con.execute(f"SET VARIABLE align = {'true' if align else 'false'}")
+    for path in sql_files("align"):
+        run_sql_file(con, path)
+
+
 def run_audits(con: duckdb.DuckDBPyConnection) -> list[AuditResult]:
     results = []
     for path in sql_files("audits"):
@@ -111,8 +120,9 @@ def run_findings(con: duckdb.DuckDBPyConnection) -> None:
             raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
 
 
-def build(out: Path) -> BuildResult:
-    """(Re)build `out/drillscope.duckdb` from `out/lake`; idempotent and atomic."""
+def build(out: Path, align: bool = False) -> BuildResult:
+    """(Re)build `out/drillscope.duckdb` from `out/lake`; idempotent and atomic. `align`: apply the clock skew
+    estimates (drill.toml `[clock_offsets]` apply regardless)."""
     lake = out / "lake"
     if not lake.exists():
         raise DrillscopeError(f"{lake}: no lake here; run `drillscope ingest INPUT --out {out}` first")
@@ -124,6 +134,7 @@ def build(out: Path) -> BuildResult:
     try:
         connect_session(con)
         counts = load_lake(con, lake)
+        run_align(con, align)
         for kind in ("staging", "models"):
             for path in sql_files(kind):
                 run_sql_file(con, path)

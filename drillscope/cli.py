@@ -36,6 +36,14 @@ OutOpt = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 DEFAULT_OUT = Path("drillscope-out")
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en or ko.")]
+AlignOpt = Annotated[
+    bool,
+    typer.Option(
+        "--align",
+        help="Correct source clocks by the skew estimates (clock_skew_estimates) that exclude 0; "
+        "drill.toml [clock_offsets] apply always.",
+    ),
+]
 
 
 @app.callback()
@@ -126,7 +134,7 @@ def _print_files(results: list) -> None:
     Console(width=max(Console().width, 160)).print(t)
 
 
-def _build(out: Path, quiet: bool = False) -> int:
+def _build(out: Path, quiet: bool = False, align: bool = False) -> int:
     """Build the database; print audit violations; returns the number of violations."""
     from rich.console import Console
 
@@ -134,7 +142,7 @@ def _build(out: Path, quiet: bool = False) -> int:
     from drillscope.lock import out_lock
 
     with out_lock(out):
-        res = build(out)
+        res = build(out, align=align)
     con = Console(stderr=True)
     for a in res.audits:
         if a.rows:
@@ -172,13 +180,13 @@ def ingest(
 
 
 @app.command("build")
-def build_cmd(out: OutOpt = DEFAULT_OUT) -> None:
+def build_cmd(out: OutOpt = DEFAULT_OUT, align: AlignOpt = False) -> None:
     """(Re)build `OUT/drillscope.duckdb` from the lake and run the audits (exit 1 on violations).
 
     Example: `drillscope build --out drillscope-out`
     """
     with _errors():
-        if _build(out):
+        if _build(out, align=align):
             raise typer.Exit(1)
 
 
@@ -189,6 +197,7 @@ def run(
     ],
     out: OutOpt = DEFAULT_OUT,
     lang: LangOpt = "en",
+    align: AlignOpt = False,
 ) -> None:
     """The main job: ingest + build + report, then a summary per drill and the report's path.
 
@@ -197,7 +206,7 @@ def run(
     with _errors():
         results = _ingest(inputs, out)
         _print_files(results)
-        violations = _build(out)
+        violations = _build(out, align=align)
         _summary(out)
         from drillscope.lock import out_lock
         from reports.render import write_report

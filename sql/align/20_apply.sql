@@ -1,0 +1,83 @@
+-- clock_corrections + ts_original: move each source's times onto the reference clock, keeping what it printed.
+-- Grain of clock_corrections: one row per (drill, key) whose offset is applied; key is a source_type or a
+-- source_file (a file key wins over its source_type). Upstream: clock_offsets_config, clock_skew_estimates
+-- (sql/align/10_estimate.sql), the DuckDB variable `align` (set by `drillscope build --align` / `run --align`).
+-- Applied: drill.toml `[clock_offsets]` always; the estimates only with --align, only those marked `applicable`
+-- (a point estimate whose bounds exclude 0), and never over a drill.toml key of the same drill.
+-- Correction: ts = ts_original − offset_s (offset_s = source clock − reference, see 10_estimate.sql).
+-- Tables: events, probes, alerts, metrics, vm_states get `ts_original` (= ts when nothing applies), and `ts` is
+-- shifted for the rows of a corrected source. Exceptions, because those times come from the director's clock:
+-- bosh_table `events` (the Time column of `bosh events`) and vm_states not timed by an operator `date` line
+-- (ts_basis <> 'date_line'). alerts.sent_at / received_at stay as the mail headers say (mail_delay reads them
+-- with ts_original). bosh_tasks and cck_problems are director times and are never shifted.
+-- Without a drill.toml offset and without --align nothing moves: ts_original = ts everywhere.
+
+CREATE OR REPLACE TABLE clock_corrections AS
+WITH cfg AS (
+    SELECT drill, key, key_kind, source_type, offset_s, 'drill.toml' AS origin,
+           format('drill.toml [clock_offsets] {} = {}', key, raw) AS evidence
+    FROM clock_offsets_config
+),
+est AS (
+    SELECT e.drill, e.source_type AS key, 'source_type' AS key_kind, e.source_type, e.offset_s,
+           'estimate' AS origin, e.method || ': ' || e.evidence AS evidence
+    FROM clock_skew_estimates e
+    WHERE coalesce(getvariable('align'), false) AND e.applicable
+      AND NOT EXISTS (SELECT 1 FROM cfg c WHERE c.drill = e.drill AND c.key = e.source_type)
+)
+SELECT * FROM cfg
+UNION ALL
+SELECT * FROM est
+ORDER BY drill, key;
+
+-- the effective shift of each (drill, source_file): its file key, else its source_type key
+CREATE OR REPLACE TEMP TABLE align_file_shift AS
+WITH files AS (
+    SELECT DISTINCT drill, source_file, source_type FROM probes
+    UNION SELECT DISTINCT drill, source_file, source_type FROM events
+    UNION SELECT DISTINCT drill, source_file, source_type FROM alerts
+    UNION SELECT DISTINCT drill, source_file, source_type FROM metrics
+    UNION SELECT DISTINCT drill, source_file, source_type FROM vm_states
+)
+SELECT f.drill, f.source_file, f.source_type,
+       to_microseconds(round(coalesce(byfile.offset_s, bytype.offset_s) * 1000000)::BIGINT) AS shift
+FROM files f
+LEFT JOIN clock_corrections byfile
+       ON byfile.drill = f.drill AND byfile.key_kind = 'source_file' AND byfile.key = f.source_file
+LEFT JOIN clock_corrections bytype
+       ON bytype.drill = f.drill AND bytype.key_kind = 'source_type' AND bytype.key = f.source_type
+WHERE coalesce(byfile.offset_s, bytype.offset_s, 0) <> 0;
+
+ALTER TABLE events ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
+UPDATE events SET ts_original = ts;
+UPDATE events SET ts = events.ts - s.shift
+FROM align_file_shift s
+WHERE s.drill = events.drill AND s.source_file = events.source_file AND s.source_type = events.source_type
+  AND events.source_type <> 'bosh_table';
+
+ALTER TABLE probes ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
+UPDATE probes SET ts_original = ts;
+UPDATE probes SET ts = probes.ts - s.shift
+FROM align_file_shift s
+WHERE s.drill = probes.drill AND s.source_file = probes.source_file AND s.source_type = probes.source_type;
+
+ALTER TABLE alerts ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
+UPDATE alerts SET ts_original = ts;
+UPDATE alerts SET ts = alerts.ts - s.shift
+FROM align_file_shift s
+WHERE s.drill = alerts.drill AND s.source_file = alerts.source_file AND s.source_type = alerts.source_type;
+
+ALTER TABLE metrics ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
+UPDATE metrics SET ts_original = ts;
+UPDATE metrics SET ts = metrics.ts - s.shift
+FROM align_file_shift s
+WHERE s.drill = metrics.drill AND s.source_file = metrics.source_file AND s.source_type = metrics.source_type;
+
+ALTER TABLE vm_states ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
+UPDATE vm_states SET ts_original = ts;
+UPDATE vm_states SET ts = vm_states.ts - s.shift
+FROM align_file_shift s
+WHERE s.drill = vm_states.drill AND s.source_file = vm_states.source_file
+  AND s.source_type = vm_states.source_type AND vm_states.ts_basis = 'date_line';
+
+DROP TABLE align_file_shift;
