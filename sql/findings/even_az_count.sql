@@ -4,13 +4,17 @@
 -- The AZs are the distinct `az` values of the drill's vm_states rows (blank and `-` ignored). The seed: "3개 이상의
 -- AZ로 구성 시 AZ 수는 홀 수여야 한다" (with 3 or more AZs, use an odd number): quorum jobs (etcd/consul, MySQL
 -- Galera, NATS) need a majority of their instances. Severity: warning. Evidence: the first row of the capture.
-WITH azs AS (
-    SELECT v.drill, list_sort(list(DISTINCT trim(v.az))) AS az_list,
-           arg_min(v.source_file || ':' || v.source_line, [epoch_us(coalesce(v.ts, TIMESTAMPTZ '1970-01-01')), v.source_line]) AS evidence,
-           min(v.ts) AS ts
+WITH rows_ AS (
+    SELECT v.drill, trim(v.az) AS az, v.ts, v.source_file, v.source_line,
+           row_number() OVER (PARTITION BY v.drill ORDER BY v.ts NULLS LAST, v.source_file, v.source_line) AS n
     FROM vm_states v JOIN drill_context c USING (drill)
     WHERE nullif(trim(v.az), '') IS NOT NULL AND trim(v.az) <> '-'
-    GROUP BY v.drill
+),
+azs AS (
+    SELECT drill, list_sort(list(DISTINCT az)) AS az_list,
+           any_value(source_file || ':' || source_line) FILTER (WHERE n = 1) AS evidence,
+           any_value(ts) FILTER (WHERE n = 1) AS ts
+    FROM rows_ GROUP BY drill
 )
 SELECT drill, 'even_az_count' AS rule, 'warning' AS severity,
        format('The deployment spans {} AZs ({}): an even number of AZs; losing one leaves quorum jobs (MySQL, NATS, Diego database) without a safe majority; the seed asks for an odd number of AZs.',
