@@ -52,6 +52,7 @@ SKEW_LABELS: dict[str, dict[str, str]] = {
         "mail_fired_to_received": "Fired → received",
         "mail_from_body": "stated in the body",
         "mail_from_header": "no time in the body: Date header",
+        "mail_from_hop": "no time in the body nor Date: first Received hop",
     },
     "ko": {
         "skew_title": "시계 오차",
@@ -87,6 +88,7 @@ SKEW_LABELS: dict[str, dict[str, str]] = {
         "mail_fired_to_received": "발생 → 수신",
         "mail_from_body": "본문에 명시",
         "mail_from_header": "본문에 시각 없음: Date 헤더",
+        "mail_from_hop": "본문·Date에 시각 없음: 첫 Received hop",
     },
 }
 
@@ -124,6 +126,14 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, drill: str) -> list[dict]:
         return []
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def _fired_from(basis: str | None, L: Mapping[str, str]) -> str:
+    return {
+        "body": L["mail_from_body"],
+        "Date header": L["mail_from_header"],
+        "Received": L["mail_from_hop"],
+    }.get(basis or "", "—")
 
 
 def _labels(labels: Mapping[str, str]) -> dict[str, str]:
@@ -180,7 +190,7 @@ def skew_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, labels: Ma
         body = "".join(
             f"<tr><td>{_e(r['alert'] or r['subject'])}</td><td>{_e(r['state'] or r['kind'])}</td>"
             f"<td>{_e(_ts(r['fired_at'], tz))}<br><small>"
-            f"{L['mail_from_body'] if r['fired_from'] == 'body' else L['mail_from_header']}</small></td>"
+            f"{_fired_from(r['fired_from'], L)}</small></td>"
             f"<td>{_e(_ts(r['sent_at'], tz))}</td><td>{_e(_ts(r['received_at'], tz))}</td>"
             f"<td class=num>{_e(_s(r['firing_to_sent_s'], False))}</td>"
             f"<td class=num>{_e(_s(r['sent_to_received_s'], False))}</td>"
