@@ -430,7 +430,12 @@ def _comparison_section(con: duckdb.DuckDBPyConnection, drills: pl.DataFrame, la
         return ""
     parts = [f'<section id="drill-vs-drill"><h2>{e(lab["drill_vs_drill"])}</h2>']
     for (foundation,), fr in rows.group_by(["foundation"], maintain_order=True):
-        order = fr.select("drill", "name", "injected_at").unique("drill").sort("injected_at", nulls_last=True)
+        # the order of drill_comparison: by injected_at, then drill
+        order = (
+            fr.select("drill", "name", "injected_at")
+            .unique("drill")
+            .sort(["injected_at", "drill"], nulls_last=True)
+        )
         ids, names = order["drill"].to_list(), order["name"].to_list()
         measures = fr.select("measure", "sort").unique().sort(["sort", "measure"])["measure"].to_list()
         cell = {(r["drill"], r["measure"]): r for r in fr.iter_rows(named=True)}

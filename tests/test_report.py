@@ -254,11 +254,15 @@ def html_escaped(s: str) -> str:
 @needs_chromium
 @pytest.mark.parametrize("page", ["index.html", f"{DRILL}/index.html"])
 def test_pages_render_offline_in_chromium(report: Path, page: str) -> None:
-    res = check_page(report / page, f"report-{page.replace('/', '-')}.png", ("body",))
+    selectors = ("body",) if page == "index.html" else ("body", "#findings")
+    res = check_page(report / page, f"report-{page.replace('/', '-')}.png", selectors)
     assert res.charts >= 1
     assert res.xss is None
     if page != "index.html":
         assert XSS in res.texts["body"]  # shown as text
+        # the findings section is on the drill page, before the summary (the metric gap 10:30 .. 10:35)
+        assert res.texts["body"].index("Findings") < res.texts["body"].index("Summary")
+        assert "Healthwatch was blind while the platform was down" in res.texts["#findings"]
     assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
 
 
