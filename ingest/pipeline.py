@@ -230,14 +230,12 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
     for path, rel in drill.files:
         res = FileResult(drill=cfg.id, source_file=rel, source_type="")
         results.append(res)
-        unread = "unread-" + hashlib.sha256(rel.encode()).hexdigest()  # ingest_files key of a read error
-        lake.remove_input(lake_dir, cfg.id, unread)
         try:
             sc = scan_input(path)
-        except (InputError, OSError) as e:
-            res.status = "error"
-            res.message = str(e) if isinstance(e, InputError) else f"cannot read: {e.strerror or e}"
-            lake.write_atomic(lake_dir, "ingest_files", cfg.id, unread, [res.ingest_row()])
+        except InputError as e:
+            res.status, res.message = "error", str(e)
+        except OSError as e:
+            res.status, res.message = "error", f"cannot read: {e.strerror or e}"
         else:
             res.sha256, res.bytes, res.lines = sc.sha256, sc.bytes, sc.lines
             first = seen.get(res.sha256)
