@@ -27,6 +27,7 @@ from drillscope.build import DB_NAME, SQL_DIR, connect_session
 from ingest.errors import DrillscopeError, UsageError
 from reports import charts
 from reports.i18n import Labels, labels
+from reports.skew import skew_section
 
 REPORT_SQL = SQL_DIR / "report"
 
@@ -206,6 +207,7 @@ def _drill_page(
     chart_divs = "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
     findings_html, findings_md = _findings_section(con, drill, tz, lab)
     plan_html, plan_md = _plan_section(con, drill, tz, lab)
+    skew_html = skew_section(con, drill, tz, lab)
     body = f"""<p><a href="../index.html">← {e(lab["back"])}</a></p>
 <h1>{e(d["name"])}</h1>
 <p class=sub>{e(lab["foundation"])}: {e(d["foundation"])} · {e(d["fault"] or "")} · {e(lab["zone"])} {e(tz)}</p>
@@ -216,6 +218,7 @@ def _drill_page(
 {chart_divs}
 <h2>{e(lab["timeline"])}</h2>{tl_table}
 <h2>{e(lab["evidence"])}</h2>{ev_table}
+{skew_html}
 <p class=sub>{e(lab["generated"])}</p>"""
     page = _page(f"{d['name']} — {lab['title']}", body, outs, lang)
 

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from drillscope.build import SQL_DIR
+
 SKEW_LABELS: dict[str, dict[str, str]] = {
     "en": {
         "skew_title": "Clock skew",
@@ -119,9 +121,10 @@ def _bounds(lo: float | None, hi: float | None) -> str:
     return f"{_s(lo)} … {_s(hi)}"
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, drill: str) -> list[dict]:
+def _rows(con: duckdb.DuckDBPyConnection, name: str, drill: str) -> list[dict]:
+    sql = (SQL_DIR / "report" / f"{name}.sql").read_text(encoding="utf-8")
     try:
-        cur = con.execute(sql, [drill])
+        cur = con.execute(sql, {"drill": drill})
     except duckdb.CatalogException:  # a database built before the clock tables existed
         return []
     cols = [d[0] for d in cur.description]
@@ -144,15 +147,9 @@ def _labels(labels: Mapping[str, str]) -> dict[str, str]:
 def skew_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, labels: Mapping[str, str]) -> str:
     """HTML (escaped) for one drill page: skew estimates, corrections applied, mail delay; "" when none."""
     lab = _labels(labels)
-    est = _rows(
-        con,
-        "SELECT * FROM clock_skew_estimates WHERE drill = ? ORDER BY kind DESC, source_type, method, clock",
-        drill,
-    )
-    applied = _rows(con, "SELECT * FROM clock_skew WHERE drill = ? ORDER BY key", drill)
-    mails = _rows(
-        con, "SELECT * FROM mail_delay WHERE drill = ? ORDER BY fired_at, source_file, alert", drill
-    )
+    est = _rows(con, "skew_estimates", drill)
+    applied = _rows(con, "skew_applied", drill)
+    mails = _rows(con, "mail_delay", drill)
     if not (est or applied or mails):
         return ""
     L = {k: _e(v) for k, v in lab.items()}

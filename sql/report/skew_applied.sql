@@ -1,0 +1,2 @@
+-- Clock corrections applied to one drill. grain: drill x key; upstream: clock_skew
+SELECT * FROM clock_skew WHERE drill = $drill ORDER BY key
