@@ -149,6 +149,18 @@ class FileContext:
                 self._data = b"".join(self._stream())
         return self._data
 
+    def head(self, size: int = 16384) -> str:
+        """The decoded start of the input (up to `size` bytes), without reading a large file whole."""
+        if self._data is not None or self._stream is None:
+            raw = self.data[:size]
+        else:
+            raw = b""
+            for chunk in self._stream():
+                raw += chunk[: size - len(raw)]
+                if len(raw) >= size:
+                    break
+        return decode(raw)[0]
+
     @property
     def streamed(self) -> bool:
         """True when the input is not in memory (a large file): prefer `blocks()` over `data`."""

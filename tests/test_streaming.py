@@ -14,7 +14,7 @@ import pytest
 
 from ingest import pipeline
 from ingest.context import DrillConfig, FileContext
-from ingest.parsers import bosh_debug
+from ingest.parsers import bosh_debug, cf_logs
 from tests.conftest import FIXTURES, REPO, Lake
 
 BOSH = [
@@ -124,6 +124,17 @@ def test_bosh_debug_streamed_equals_in_memory(lake: Lake, monkeypatch: pytest.Mo
     assert streamed == mem
     assert [f["status"] for f in mem["ingest_files"]] == ["ok", "ok", "ok"]
     assert len(mem["events"]) == 101 + 17 + 68
+
+
+def test_cf_logs_streamed_equals_in_memory(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cf_logs, "BLOCK_BYTES", 2000)
+    one = (FIXTURES / "cf" / "cf_logs_recent.txt").read_bytes()
+    files = {"logs.txt": one * 3, "logs_crlf.txt": one.replace(b"\n", b"\r\n") + b"tail without newline"}
+    toml = 'id = "ID"\ntimezone = "Asia/Seoul"\n'
+    mem, streamed = _both_ways(lake, monkeypatch, files, ["probes", "events", "quarantine"], toml=toml)
+    assert streamed == mem
+    assert len([p for p in mem["probes"] if p["capability"] == "app_traffic"]) == 3 * 44 + 44
+    assert {f["status"] for f in mem["ingest_files"]} <= {"ok", "partial"}
 
 
 def test_streamed_truncated_gzip_is_an_error(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -906,9 +906,10 @@ def run_time(run: Run) -> datetime | None:
 def parse_capture(ctx: FileContext) -> None:
     from ingest.parsers import cf_events, cf_logs
 
-    if cf_events.parse_json_file(ctx):
+    # a JSON events document is read whole; a large capture that is not one is never loaded whole
+    if (not ctx.streamed or ctx.head().lstrip().startswith("{")) and cf_events.parse_json_file(ctx):
         return
-    logs = cf_logs.LogPass(ctx, ctx.lines)
+    logs = cf_logs.LogPass(ctx)
     sess = Session(ctx)
     sess.walk(logs.remaining())
     ctx.count(parsed=sess.parsed, ignorable=sess.ignorable)

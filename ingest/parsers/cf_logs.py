@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from ingest.context import FileContext
+from ingest.context import FileContext, decode, split_lines
 from ingest.parsers import _cf
 
 NAME = "cf_logs"
@@ -108,56 +108,74 @@ def lifecycle(src: str, inst: str | None, msg: str) -> tuple[str, str | None, st
     return None
 
 
-class LogPass:
-    """The vectorized pass over every physical line: finds the cf log lines, counts them as parsed,
-    and prepares their rows; the other lines are handed to the session walk (`remaining`)."""
+BLOCK_BYTES = 16 << 20
 
-    def __init__(self, ctx: FileContext, lines: list[str]) -> None:
+
+class LogPass:
+    """The vectorized pass over every physical line, block by block (large captures stream, memory
+    stays flat): finds the cf log lines, counts them as parsed and writes their `app_traffic` probes
+    as it goes; keeps the lifecycle events (few) until the session walk has named the apps, and hands
+    the other lines to the session walk (`remaining`)."""
+
+    def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.lines = lines
         self.app_runs: list[tuple[int, str]] = []
         self.n_log = 0
-        self.logs: pl.DataFrame | None = None
-        self.is_log: pl.Series | None = None
-        if not lines or ("] OUT" not in ctx.text and "] ERR" not in ctx.text):
-            return
-        s = pl.Series("line", lines, dtype=pl.String)
-        if "\x1b" in ctx.text:
-            s = s.str.replace_all(ANSI_RE, "")
-        df = pl.DataFrame({"line": s}).with_columns(s.str.extract_groups(HEAD_RE).alias("g")).unnest("g")
-        self.is_log = df["ts"].is_not_null()
-        self.n_log = int(self.is_log.sum())
-        if self.n_log:
-            self.logs = (
-                df.with_row_index("i")
-                .filter(self.is_log)
-                .select(
-                    "i", "ts", "src", "inst", "stream",
-                    pl.col("line").str.slice(pl.col("head").str.len_chars()).alias("msg"),
-                )
-            )  # fmt: skip
-            ctx.count(parsed=self.n_log)
+        self._rest: list[tuple[int, str]] = []
+        self._life: list[dict[str, Any]] = []
+        self._bad: list[tuple[int, str, str]] = []
+        self._fallback: str | None = None
+        encodings: set[str] = set()
+        for block in ctx.blocks(BLOCK_BYTES):
+            text, enc = decode(block)
+            encodings.add(enc)
+            self._block(text, ctx.line_offset)
+        for enc in sorted(encodings - {"utf-8"}):
+            ctx.notes.append(f"decoded as {enc}")
+        ctx.count(parsed=self.n_log)
 
     def remaining(self) -> list[tuple[int, str]]:
-        if self.is_log is None or self.n_log == 0:
-            return list(enumerate(self.lines, 1))
-        return [(i + 1, self.lines[i]) for i in (~self.is_log).arg_true().to_list()]
+        return self._rest
 
-    def emit(self) -> None:
-        if self.logs is None:
+    def _block(self, text: str, line0: int) -> None:
+        lines = split_lines(text)
+        if "] OUT" not in text and "] ERR" not in text:
+            self._rest.extend(enumerate(lines, line0 + 1))
             return
+        s = pl.Series("line", lines, dtype=pl.String)
+        if "\x1b" in text:
+            s = s.str.replace_all(ANSI_RE, "")
+        df = pl.DataFrame({"line": s}).with_columns(s.str.extract_groups(HEAD_RE).alias("g")).unnest("g")
+        is_log = df["ts"].is_not_null()
+        n_log = int(is_log.sum())
+        if n_log < len(lines):
+            self._rest.extend((i + line0 + 1, lines[i]) for i in (~is_log).arg_true().to_list())
+        if not n_log:
+            return
+        self.n_log += n_log
+        logs = (
+            df.with_row_index("i")
+            .filter(is_log)
+            .select(
+                "i", "ts", "src", "inst", "stream",
+                pl.col("line").str.slice(pl.col("head").str.len_chars()).alias("msg"),
+            )
+        )  # fmt: skip
+        self._logs(logs, lines, line0)
+
+    def _logs(self, logs: pl.DataFrame, lines: list[str], line0: int) -> None:
         ctx = self.ctx
         ts = (
-            self.logs["ts"]
+            logs["ts"]
             .str.replace(r"Z$", "+0000")
             .str.replace(r"([+-]\d\d):(\d\d)$", "${1}${2}")
             .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", strict=False, time_unit="us")
             .dt.convert_time_zone("UTC")
         )
-        logs = self.logs.with_columns(ts.alias("t"), pl.col("msg").fill_null(""))
-        bad: list[tuple[int, str, str]] = []
+        logs = logs.with_columns(ts.alias("t"), pl.col("msg").fill_null(""))
+        bad = self._bad
         for i in logs.filter(pl.col("t").is_null())["i"].to_list():
-            bad.append((i + 1, "cf log line with an unreadable time", self.lines[i]))
+            bad.append((i + line0 + 1, "cf log line with an unreadable time", lines[i]))
         logs = logs.filter(pl.col("t").is_not_null())
 
         rtr = logs.filter((pl.col("src") == "RTR") & (pl.col("msg").str.strip_chars() != ""))
@@ -165,14 +183,14 @@ class LogPass:
             head = rtr["msg"].str.extract_groups(RTR_HEAD).struct.unnest()
             rtr = pl.concat([rtr, head.select("host", "method", "uri", "status")], how="horizontal")
             for i in rtr.filter(pl.col("method").is_null())["i"].to_list():
-                bad.append((i + 1, "RTR line is not a gorouter access log record", self.lines[i]))
+                bad.append((i + line0 + 1, "RTR line is not a gorouter access log record", lines[i]))
             rtr = rtr.filter(pl.col("method").is_not_null())
             code = pl.col("status").cast(pl.Int64, strict=False)
             rerr = pl.col("msg").str.extract(r'x_cf_routererror:"([^"]*)"', 1).fill_null("")
             ok = code.is_not_null() & (code < 500) & ~rerr.str.contains("timeout")
             probes = rtr.select(
                 pl.col("t").alias("ts"),
-                (pl.col("i") + 1).cast(pl.Int64).alias("source_line"),
+                (pl.col("i") + line0 + 1).cast(pl.Int64).alias("source_line"),
                 pl.lit("app_traffic").alias("capability"),
                 ok.alias("ok"),
                 pl.when(ok).then(pl.lit("ok")).otherwise(pl.lit("failed")).alias("status"),
@@ -191,32 +209,36 @@ class LogPass:
             )
             if probes.height:
                 ctx.emit("probes", probes.to_arrow())
-            hosts = rtr["host"].drop_nulls()
-            fallback = hosts[0].split(".")[0] if hosts.len() else None
-        else:
-            fallback = None
+            if self._fallback is None:
+                hosts = rtr["host"].drop_nulls()
+                self._fallback = hosts[0].split(".")[0] if hosts.len() else None
 
         life = logs.filter(pl.col("src").str.contains(r"^(?:CELL|API|HEALTH)") & (pl.col("msg") != ""))
-        events: list[dict[str, Any]] = []
         for r in life.select("i", "t", "src", "inst", "msg").iter_rows(named=True):
             got = lifecycle(r["src"], r["inst"], r["msg"])
             if got is None:
                 continue
             sev, inst, msg = got
-            events.append(
+            self._life.append(
                 {
                     "ts": r["t"],
-                    "source_line": r["i"] + 1,
+                    "source_line": r["i"] + line0 + 1,
                     "ts_role": "logged",
                     "kind": "app_instance",
-                    "component": _cf.app_for_line(self.app_runs, r["i"] + 1, fallback),
                     "instance": inst,
                     "severity": sev,
                     "message": msg,
                 }
             )
-        if events:
-            ctx.emit("events", events)
-        if bad:
-            ctx.count(parsed=-len(bad))
-            ctx.quarantine_many(bad)
+
+    def emit(self) -> None:
+        """The lifecycle events, now that the session walk knows which app each `cf logs` run shows;
+        the log lines found unreadable on the way are quarantined here."""
+        ctx = self.ctx
+        for e in self._life:
+            e["component"] = _cf.app_for_line(self.app_runs, e["source_line"], self._fallback)
+        if self._life:
+            ctx.emit("events", self._life)
+        if self._bad:
+            ctx.count(parsed=-len(self._bad))
+            ctx.quarantine_many(self._bad)

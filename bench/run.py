@@ -1,0 +1,508 @@
+"""drillscope ingest benchmark: large synthetic captures, measured against baselines in the same run.
+
+    .venv/bin/python bench/run.py                 # full sizes (1 GB + 2 GB BOSH debug log, 5 M cf log lines,
+                                                  # 50 M-row Healthwatch CSV, 20,000-message mbox)
+    .venv/bin/python bench/run.py --quick         # small sizes (about a minute)
+    .venv/bin/python bench/run.py --only bosh --bosh-mb 256,512 --json out.json
+
+Each input is generated in a temp folder (`--tmp`, default the system temp dir; `df -h` is checked first
+and every input is deleted once measured), then each tool runs in its own subprocess so that `ru_maxrss`
+(from `os.wait4`) is that run's own peak RSS:
+  drillscope  `ingest.pipeline.ingest_inputs` end to end: first pass (sha256, line count), probe, parse,
+              multi-line join, redaction, provenance, Parquet (zstd)
+  wc -l       the I/O ceiling
+  python      what a quick script does: `for line in f` + a compiled regex (the record head; continuation
+              lines joined to their record), timestamps parsed, Parquet through pyarrow in batches
+  polars      a bare polars streaming parse of the same lines (`scan_csv` of the lines, head regex,
+              timestamps, `sink_parquet`): no multi-line join, provenance, quarantine or redaction
+Times are wall seconds of the work itself (interpreter start-up and imports excluded; `wc` includes
+them), CPU seconds beside them, since a shared machine inflates wall time. The table is printed and
+written as JSON (`--json`, default bench/results.json). Not part of the unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIX = REPO / "tests" / "fixtures"
+BOSH_SRC = FIX / "bosh_debug" / "task_1234_debug.log"
+CF_SRC = FIX / "cf" / "cf_logs_recent.txt"
+MBOX_SRC = FIX / "email" / "alerts_20190103.mbox"
+
+FULL = {"bosh_mb": [1024, 2048], "cf_lines": 5_000_000, "hw_rows": 50_000_000, "mbox": 20_000}
+QUICK = {"bosh_mb": [64, 128], "cf_lines": 300_000, "hw_rows": 2_000_000, "mbox": 2_000}
+
+
+# --------------------------------------------------------------------------------------------------------
+# generators: realistic inputs built from the committed fixtures
+# --------------------------------------------------------------------------------------------------------
+def gen_bosh(path: Path, mb: int) -> None:
+    """Copies of the task 1234 debug log (SQL, CPI stderr, backtraces: multi-line records), each copy
+    dated one day later, so timestamps, SQL literals and line numbers stay realistic."""
+    src = BOSH_SRC.read_bytes()
+    n = k = 0
+    with open(path, "wb") as out:
+        while n < mb << 20:
+            chunk = src.replace(b"2019-01-03", (date(2019, 1, 3) + timedelta(days=k)).isoformat().encode())
+            out.write(chunk)
+            n += len(chunk)
+            k += 1
+
+
+def gen_cf(path: Path, lines: int) -> None:
+    """A `cf logs --recent` capture: the prompt and header, then the fixture's log lines (RTR access log
+    records with their empty gorouter lines, APP, CELL, API) repeated one day later per copy."""
+    src = CF_SRC.read_text().splitlines(keepends=True)
+    head, body = src[:5], [ln for ln in src if ln.startswith("   20")]
+    text = "".join(body)
+    n = len(head)
+    k = 0
+    with open(path, "w", encoding="utf-8") as out:
+        out.writelines(head)
+        while n < lines:
+            d = date(2019, 1, 3) + timedelta(days=k)
+            chunk = text.replace("2019-01-03", d.isoformat())
+            take = min(len(body), lines - n)
+            out.write(chunk if take == len(body) else "".join(chunk.splitlines(keepends=True)[:take]))
+            n += take
+            k += 1
+
+
+HW_METRICS = [
+    ("health.check.cliCommand.push", "", [1, 1, 1, 0, -1]),
+    ("health.check.cliCommand.login", "", [1, 1, 1, 1, 0]),
+    ("health.check.OpsMan.available", "", [1]),
+    ("health.check.CanaryApp.available", "", [1, 1, 0]),
+    ("health.check.bosh.director.success", "", [1, 1, -1]),
+    ("Diego.AvailableFreeChunks", "count", [46, 44, 12, 3, 51]),
+    ("Diego.TotalPercentageAvailableMemoryCapacity.5M", "percent", [0.5835, 0.41, 0.2207]),
+    ("Firehose.LossRate.1M", "percent", [0.000463, 0.0, 0.0121]),
+    ("health.check.cliCommand.probe.available", "", [1]),
+    ("uaa.throughput.rate.1M", "count", [88, 91, 40]),
+]
+
+
+def gen_hw(path: Path, rows: int) -> None:
+    """A Healthwatch 1.x long export (`timestamp,origin,name,value,unit,deployment,job,index`, as in the
+    fixture): the ten indicators every 30 s in time order, written with polars in 1 M-row chunks."""
+    import polars as pl
+
+    nm = len(HW_METRICS)
+    names = pl.Series([m[0] for m in HW_METRICS])
+    units = pl.Series([m[1] for m in HW_METRICS])
+    t0 = datetime(2019, 1, 3, 1, 0, 5, tzinfo=UTC)
+    with open(path, "wb") as out:
+        out.write(b"timestamp,origin,name,value,unit,deployment,job,index\n")
+        for start in range(0, rows, 1_000_000):
+            n = min(1_000_000, rows - start)
+            i = pl.int_range(start, start + n, eager=True)
+            m = (i % nm).cast(pl.Int32)
+            step = i // nm
+            vals = pl.Series([float(v) for _, _, vs in HW_METRICS for v in vs])
+            offs = [0]
+            for _, _, vs in HW_METRICS:
+                offs.append(offs[-1] + len(vs))
+            lens = pl.Series([len(vs) for _, _, vs in HW_METRICS])
+            first = pl.Series(offs[:-1])
+            df = pl.DataFrame({"i": i, "m": m, "step": step}).with_columns(
+                ts=(pl.lit(t0) + pl.duration(seconds=pl.col("step") * 30, milliseconds=pl.col("m") * 13))
+                .dt.convert_time_zone("Asia/Seoul")
+                .dt.strftime("%Y-%m-%dT%H:%M:%S%.3f%:z"),
+                value=vals.gather(first.gather(m) + (step % lens.gather(m))).cast(pl.String),
+            )
+            df.select(
+                pl.col("ts").alias("timestamp"),
+                pl.lit("healthwatch").alias("origin"),
+                names.gather(df["m"]).alias("name"),
+                pl.col("value").str.replace(r"\.0$", ""),
+                units.gather(df["m"]).alias("unit"),
+                pl.lit("p-healthwatch-5f3c0a9d2b7e41c6a8d1").alias("deployment"),
+                pl.lit("healthwatch-forwarder").alias("job"),
+                pl.lit("6c1f0e2a-3b4d-4e5f-9a8b-7c6d5e4f3a2b").alias("index"),
+            ).write_csv(out, include_header=False)
+
+
+def gen_mbox(path: Path, messages: int) -> None:
+    """The fixture mbox's alert mails (Healthwatch, Alertmanager, forwarded, CP949) repeated with
+    distinct Message-IDs."""
+    src = MBOX_SRC.read_bytes()
+    per = src.count(b"\nFrom ") + (1 if src.startswith(b"From ") else 0)
+    n = k = 0
+    with open(path, "wb") as out:
+        while n < messages:
+            out.write(
+                src.replace(b"Message-ID: <", b"Message-ID: <%d." % k).replace(
+                    b"Message-Id: <", b"Message-Id: <%d." % k
+                )
+            )
+            n += per
+            k += 1
+
+
+# --------------------------------------------------------------------------------------------------------
+# the tools, each run in a child process
+# --------------------------------------------------------------------------------------------------------
+def _cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def child_drillscope(path: Path, out: Path) -> dict:
+    sys.path.insert(0, str(REPO))
+    from ingest.pipeline import ingest_inputs
+
+    t, c = time.perf_counter(), _cpu()
+    (res,) = ingest_inputs([path], out)
+    r = {"seconds": time.perf_counter() - t, "cpu": _cpu() - c}
+    r.update(status=res.status, lines=res.lines, parsed=res.parsed_lines, rows=res.rows, message=res.message)
+    if res.source_type == "email":
+        import pyarrow.parquet as pq
+
+        r["messages"] = sum(
+            pq.read_metadata(f).num_rows for f in (out / "lake" / "alerts").rglob("*.parquet")
+        )
+        r["messages"] += sum(
+            pq.read_metadata(f).num_rows for f in (out / "lake" / "quarantine").rglob("*.parquet")
+        )
+    return r
+
+
+# the record head of each format, as a quick script would write it (Python `re` and polars share it)
+HEADS = {
+    "bosh": r"^([DIWEFA]), \[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+) #(\d+)\] (?:\[([^\]]*)\] +)?(\w+) -- ([^:]*): (.*)",
+    "cf": r"^\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?[+-]\d{4}) \[([^\]]*)\]\s+(OUT|ERR) ?(.*)",
+    "hw": r"^([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*)$",
+    "mbox": r"^(From |Subject: |Date: |Message-I[dD]: )(.*)",
+}
+COLS = {
+    "bosh": ["sev", "ts", "pid", "thread", "level", "logger", "msg"],
+    "cf": ["ts", "src", "stream", "msg"],
+    "hw": ["timestamp", "origin", "name", "value", "unit", "deployment", "job", "index"],
+    "mbox": ["field", "value"],
+}
+
+
+def _ts_py(kind: str, s: str) -> datetime | None:
+    try:
+        if kind == "cf":
+            return datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%f%z")
+        return datetime.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def child_python(kind: str, path: Path, out: Path) -> dict:
+    """`for line in f` + one compiled regex; continuation lines join their record (bosh); Parquet."""
+    import re
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t, c = time.perf_counter(), _cpu()
+    rx = re.compile(HEADS[kind])
+    cols = COLS[kind]
+    tcol = {"bosh": 1, "cf": 0, "hw": 0}.get(kind)
+    batch: list[list] = [[] for _ in cols]
+    writer = None
+    n_lines = records = 0
+
+    def flush() -> None:
+        nonlocal writer, batch
+        if not batch[0]:
+            return
+        arrays = {c: pa.array(v) for c, v in zip(cols, batch, strict=True)}
+        if tcol is not None:
+            arrays[cols[tcol]] = pa.array([_ts_py(kind, s) for s in batch[tcol]])
+        if kind == "hw":
+            arrays["value"] = pa.array([float(v) if v else None for v in batch[3]])
+        tb = pa.table(arrays)
+        if writer is None:
+            writer = pq.ParquetWriter(out, tb.schema, compression="zstd")
+        writer.write_table(tb)
+        batch = [[] for _ in cols]
+
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            n_lines += 1
+            m = rx.match(line)
+            if m:
+                for b, v in zip(batch, m.groups(), strict=True):
+                    b.append(v)
+                records += 1
+                if len(batch[0]) >= 200_000:
+                    flush()
+            elif kind == "bosh" and batch[0]:
+                batch[-1][-1] += "\n" + line.rstrip("\n")  # a continuation line joins its record
+    flush()
+    if writer:
+        writer.close()
+    return {"seconds": time.perf_counter() - t, "cpu": _cpu() - c, "lines": n_lines, "rows": records}
+
+
+def child_polars(kind: str, path: Path, out: Path) -> dict:
+    """The same lines through polars' streaming engine: lines, head regex, timestamps, sink_parquet."""
+    import polars as pl
+
+    t, c = time.perf_counter(), _cpu()
+    if kind == "hw":
+        lf = pl.scan_csv(path, schema={c: pl.String for c in COLS["hw"]}).with_columns(
+            pl.col("timestamp").str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us"),
+            pl.col("value").cast(pl.Float64, strict=False),
+        )
+    else:
+        lines = pl.scan_csv(
+            path, has_header=False, separator="\x1f", quote_char=None, schema={"l": pl.String},
+            encoding="utf8-lossy",
+        )  # fmt: skip
+        g = pl.col("l").str.extract_groups(HEADS[kind])
+        lf = (
+            lines.select(g.alias("g"))
+            .unnest("g")
+            .rename({str(i + 1): c for i, c in enumerate(COLS[kind])})
+            .drop_nulls(COLS[kind][0])
+        )
+        if kind == "bosh":
+            lf = lf.with_columns(pl.col("ts").str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", time_unit="us"))
+        elif kind == "cf":
+            lf = lf.with_columns(pl.col("ts").str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", time_unit="us"))
+    lf.sink_parquet(out, compression="zstd")
+    rows = pl.scan_parquet(out).select(pl.len()).collect().item()
+    return {"seconds": time.perf_counter() - t, "cpu": _cpu() - c, "rows": rows}
+
+
+def child_build(out: Path, quarter: str) -> dict:
+    sys.path.insert(0, str(REPO))
+    from drillscope.build import build
+    from reports.quarterly import quarterly
+
+    t, c = time.perf_counter(), _cpu()
+    build(out)
+    quarterly(out, quarter)
+    return {"seconds": time.perf_counter() - t, "cpu": _cpu() - c}
+
+
+def _spawn(args: list[str]) -> tuple[dict, float, float]:
+    """Run a child; returns (its JSON result, wall seconds, peak RSS MiB of that process)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read()
+        if p.returncode != 0:
+            raise RuntimeError(f"{args[3:]} failed ({p.returncode}): {err.read()[-2000:]}")
+    lines = [ln for ln in text.strip().splitlines() if ln.startswith("{")]
+    return (json.loads(lines[-1]) if lines else {}), wall, ru.ru_maxrss / 1024
+
+
+def _child(mode: str, *args: str) -> tuple[dict, float, float]:
+    return _spawn([sys.executable, __file__, "--child", mode, *args])
+
+
+# --------------------------------------------------------------------------------------------------------
+def measure(
+    kind: str, label: str, path: Path, tmp: Path, unit: str, baselines: bool, quarter: str | None
+) -> list[dict]:
+    size = path.stat().st_size
+    rows: list[dict] = []
+
+    def add(tool: str, r: dict, wall: float, rss: float, count: int | None) -> None:
+        secs = r.get("seconds", wall)
+        rows.append(
+            {
+                "input": label,
+                "tool": tool,
+                "bytes": size,
+                "count": count,
+                "unit": unit,
+                "seconds": round(secs, 3),
+                "cpu_seconds": round(r["cpu"], 3) if "cpu" in r else None,
+                "mb_s": round(size / 1e6 / secs, 1),
+                "per_s": round(count / secs) if count else None,
+                "peak_rss_mib": round(rss),
+                "status": r.get("status"),
+                "rows": r.get("rows"),
+            }
+        )
+        print(f"  {tool:<11} {secs:8.2f} s  {size / 1e6 / secs:7.1f} MB/s  peak {rss:6.0f} MiB", flush=True)
+
+    out = tmp / "out"
+    r, wall, rss = _child("drillscope", str(path), str(out))
+    if r.get("status") not in ("ok", "partial"):
+        print(f"  drillscope status {r.get('status')}: {r.get('message')}")
+    count = r.get("messages") if kind == "mbox" else r.get("lines")
+    if kind == "hw":
+        count = r["lines"] - 1  # data rows (the header is a line too)
+    add("drillscope", r, wall, rss, count)
+    n_lines = r.get("lines")
+    if quarter:
+        rb, wall, rss = _child("build", str(out), quarter)
+        rows.append(
+            {
+                "input": label,
+                "tool": "build+quarterly",
+                "bytes": size,
+                "count": None,
+                "unit": "",
+                "seconds": round(rb["seconds"], 3),
+                "cpu_seconds": round(rb["cpu"], 3),
+                "mb_s": None,
+                "per_s": None,
+                "peak_rss_mib": round(rss),
+                "status": None,
+                "rows": None,
+            }
+        )
+        print(f"  build+quarterly {rb['seconds']:.2f} s  peak {rss:.0f} MiB", flush=True)
+    shutil.rmtree(out, ignore_errors=True)
+    if not baselines:
+        return rows
+    t = time.perf_counter()
+    p = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "wc", "-l", str(path)], capture_output=True, text=True, check=True
+    )
+    wall = time.perf_counter() - t
+    add("wc -l", {}, wall, int(p.stderr.strip().splitlines()[-1]) / 1024, int(p.stdout.split()[0]))
+    pq_out = tmp / "baseline.parquet"
+    r, wall, rss = _child("python", kind, str(path), str(pq_out))
+    add("python", r, wall, rss, r["rows"] if kind == "mbox" else n_lines)
+    pq_out.unlink(missing_ok=True)
+    r, wall, rss = _child("polars", kind, str(path), str(pq_out))
+    add("polars", r, wall, rss, r["rows"] if kind == "mbox" else n_lines)
+    pq_out.unlink(missing_ok=True)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    hdr = f"{'input':<26} {'tool':<16} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'units/s':>12} {'peak RSS':>9}  {'vs drillscope':>13}"
+    lines = [hdr, "-" * len(hdr)]
+    ref: dict[str, float] = {}
+    for r in rows:
+        if r["tool"] == "drillscope":
+            ref[r["input"]] = r["seconds"]
+    for r in rows:
+        base = ref.get(r["input"])
+        ratio = (
+            f"{r['seconds'] / base:.2f}x time"
+            if base and r["tool"] not in ("drillscope", "build+quarterly")
+            else ""
+        )
+        per = f"{r['per_s']:,} {r['unit']}" if r["per_s"] else ""
+        mbs = f"{r['mb_s']:.0f}" if r["mb_s"] else ""
+        cpu = f"{r['cpu_seconds']:.1f}" if r["cpu_seconds"] is not None else ""
+        lines.append(
+            f"{r['input']:<26} {r['tool']:<16} {r['seconds']:>8.2f} {cpu:>7} {mbs:>7} {per:>12} "
+            f"{r['peak_rss_mib']:>6} MiB  {ratio:>13}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--quick", action="store_true", help="small sizes: " + json.dumps(QUICK))
+    ap.add_argument("--only", default="bosh,cf,hw,mbox", help="inputs to run (comma-separated)")
+    ap.add_argument("--bosh-mb", help="BOSH debug log sizes in MiB, comma-separated (full: 1024,2048)")
+    ap.add_argument("--cf-lines", type=int, help="cf logs lines (full: 5,000,000)")
+    ap.add_argument("--hw-rows", type=int, help="Healthwatch CSV data rows (full: 50,000,000)")
+    ap.add_argument("--mbox", type=int, help="mbox messages (full: 20,000)")
+    ap.add_argument("--no-baselines", action="store_true", help="drillscope only")
+    ap.add_argument(
+        "--no-build", action="store_true", help="skip build + quarterly over the Healthwatch lake"
+    )
+    ap.add_argument("--tmp", type=Path, help="where to generate inputs (default: the system temp dir)")
+    ap.add_argument(
+        "--json", type=Path, default=REPO / "bench" / "results.json", help="write the results here"
+    )
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("args", nargs="*", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        fn = {
+            "drillscope": child_drillscope,
+            "python": child_python,
+            "polars": child_polars,
+            "build": child_build,
+        }[a.child]
+        conv = [Path(x) if "/" in x else x for x in a.args]
+        print(json.dumps(fn(*conv)))
+        return
+
+    sizes = dict(QUICK if a.quick else FULL)
+    if a.bosh_mb:
+        sizes["bosh_mb"] = [int(x) for x in a.bosh_mb.split(",")]
+    for k in ("cf_lines", "hw_rows", "mbox"):
+        if getattr(a, k) is not None:
+            sizes[k] = getattr(a, k)
+    only = set(a.only.split(","))
+    base = Path(tempfile.mkdtemp(prefix="drillscope_bench_", dir=a.tmp))
+    free = shutil.disk_usage(base).free
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC  {platform.node()}  nproc {os.cpu_count()}  "
+          f"load {os.getloadavg()[0]:.1f}  free disk {free / 2**30:.0f} GiB under {base}")  # fmt: skip
+    plan: list[tuple[str, str, str, object, str]] = []
+    for mb in sizes["bosh_mb"] if "bosh" in only else []:
+        plan.append(
+            ("bosh", f"bosh debug {mb} MiB", "task_debug.log", lambda p, mb=mb: gen_bosh(p, mb), "lines")
+        )
+    if "cf" in only:
+        n = sizes["cf_lines"]
+        plan.append(("cf", f"cf logs {n / 1e6:g} M lines", "cf_logs.txt", lambda p: gen_cf(p, n), "lines"))
+    if "hw" in only:
+        n = sizes["hw_rows"]
+        plan.append(
+            ("hw", f"HW CSV {n / 1e6:g} M rows", "indicators_long.csv", lambda p: gen_hw(p, n), "rows")
+        )
+    if "mbox" in only:
+        n = sizes["mbox"]
+        plan.append(("mbox", f"mbox {n:,} messages", "alerts.mbox", lambda p: gen_mbox(p, n), "msgs"))
+    rows: list[dict] = []
+    try:
+        for kind, label, name, gen, unit in plan:
+            d = base / kind
+            d.mkdir()
+            path = d / name
+            t = time.perf_counter()
+            gen(path)  # type: ignore[operator]
+            print(
+                f"{label}: {path.stat().st_size / 1e6:,.0f} MB generated in {time.perf_counter() - t:.0f} s",
+                flush=True,
+            )
+            quarter = "2019Q1" if kind == "hw" and not a.no_build else None
+            rows += measure(kind, label, path, d, unit, not a.no_baselines, quarter)
+            shutil.rmtree(d, ignore_errors=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    print()
+    print(table(rows))
+    meta = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": platform.node(),
+        "nproc": os.cpu_count(),
+        "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "load_at_end": os.getloadavg()[0],
+        "sizes": sizes,
+    }
+    a.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    print(f"\nwritten {a.json}")
+
+
+if __name__ == "__main__":
+    main()
