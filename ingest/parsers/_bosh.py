@@ -14,24 +14,26 @@ UNIXDATE = re.compile(r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d UTC \
 # cck apply task names: `<description> (<type> <resource_id>): <plan>` (problem_resolver.rb)
 APPLY = re.compile(
     r"^(?P<desc>.+) \((?P<type>unresponsive_agent|missing_vm|inactive_disk|missing_disk|mount_info_mismatch"
-    r"|invalid_problem) (?P<rid>\d+)\): (?P<plan>.+)$",
+    r"|invalid_problem) (?P<rid>\d{1,18})\): (?P<plan>.+)$",
     re.S,
 )
-INSTANCE_IN_DESC = re.compile(r"'(?P<ig>[^/']+)/(?P<uuid>[0-9a-f-]{36}) \((?P<index>\d+)\)'")
+INSTANCE_IN_DESC = re.compile(r"'(?P<ig>[^/']+)/(?P<uuid>[0-9a-f-]{36}) \((?P<index>\d{1,18})\)'")
 # missing_disk: `Disk '<cid>' (<ig>/<uuid>, <size>M) is missing`
 _INSTANCE_IN_DISK = re.compile(r"\((?P<ig>[^/'(]+)/(?P<uuid>[0-9a-f-]{36}), \d+M\)")
 
 # -- CLI task reporter lines (FORMATS.md §1.2) ---------------------------------------------------
-EV = re.compile(r"^Task (?P<task>\d+) \| (?P<hms>\d{2}:\d{2}:\d{2}) \| (?P<body>.*)$")
+# ids are BIGINT columns: `\d{1,18}`, so a garbled 20-digit number is no id (the line is quarantined)
+# and durations stop at 6 hour digits (a timedelta, not an overflow).
+EV = re.compile(r"^Task (?P<task>\d{1,18}) \| (?P<hms>\d{2}:\d{2}:\d{2}) \| (?P<body>.*)$")
 # group = stage [+ " " + tags]; the stage holds no ": ", task names may; `()` when no start was seen
-STAGE = re.compile(r"^(?P<group>[^:]+): (?P<name>.*?)(?: \((?P<dur>\d{2,}:\d{2}:\d{2})?\))?$", re.S)
-INPRG = re.compile(r"^L (?P<status>[^:]+): (?P<name>.*?)(?: \((?P<dur>\d{2,}:\d{2}:\d{2})\))?$", re.S)
+STAGE = re.compile(r"^(?P<group>[^:]+): (?P<name>.*?)(?: \((?P<dur>\d{2,6}:\d{2}:\d{2})?\))?$", re.S)
+INPRG = re.compile(r"^L (?P<status>[^:]+): (?P<name>.*?)(?: \((?P<dur>\d{2,6}:\d{2}:\d{2})\))?$", re.S)
 MSG = re.compile(r"^(?P<kind>Error|Warning|Deprecation): (?P<msg>.*)$", re.S)
 LERR = re.compile(r"^ +L Error: (?P<msg>.*)$")
-HDR = re.compile(r"^Task (?P<task>\d+)$")
-NOOUT = re.compile(r"^Task (?P<task>\d+)\. (?P<state>Done|Error|Cancelled|Timeout)$")
-FOOT = re.compile(r"^Task (?P<task>\d+) (?P<what>Started|Finished|Duration) +(?P<val>\S.*)$")
-END = re.compile(r"^Task (?P<task>\d+) (?P<state>done|error|cancelled|timeout)$")
+HDR = re.compile(r"^Task (?P<task>\d{1,18})$")
+NOOUT = re.compile(r"^Task (?P<task>\d{1,18})\. (?P<state>Done|Error|Cancelled|Timeout)$")
+FOOT = re.compile(r"^Task (?P<task>\d{1,18}) (?P<what>Started|Finished|Duration) +(?P<val>\S.*)$")
+END = re.compile(r"^Task (?P<task>\d{1,18}) (?P<state>done|error|cancelled|timeout)$")
 ENV = re.compile(
     r"^Using environment '(?P<env>[^']*)' as (?:(?:(?P<kind>client|user) )?'(?P<who>[^']*)'"
     r"(?: \((?P<scopes>[^)]*)\))?|anonymous user)$"
@@ -39,10 +41,10 @@ ENV = re.compile(
 DEP = re.compile(r"^Using deployment '(?P<deployment>[^']+)'$")
 # `bosh cck` problems table (cmd/cloud_check.go): header, `<n> problems` footer
 CCK_HEADER = re.compile(r"^#\s+Type\s+Description\s*$")
-CCK_FOOTER = re.compile(r"^(?P<n>\d+) problems?$")
+CCK_FOOTER = re.compile(r"^(?P<n>\d{1,18}) problems?$")
 # the same table written to a non-TTY: data rows only, cells padded then tab-separated
-CCK_NOTTY_ROW = re.compile(r"^(?P<id>\d+) *\t(?P<type>[a-z_]+) *\t(?P<desc>.*?)\s*$")
-TASK_IN_FILE_NAME = re.compile(r"task[_-]?(\d+)", re.I)
+CCK_NOTTY_ROW = re.compile(r"^(?P<id>\d{1,18}) *\t(?P<type>[a-z_]+) *\t(?P<desc>.*?)\s*$")
+TASK_IN_FILE_NAME = re.compile(r"task[_-]?(\d{1,18})(?!\d)", re.I)
 
 # plan text -> resolution name (DIR-268 problem_handlers/*.rb; v270.3 renamed skip_post_start)
 PLAN_TO_RESOLUTION = {

@@ -218,14 +218,20 @@ def match_date_line(s: str) -> DateLine | None:
                 h = 0
         mon = gd.get("mon")
         mon_i = (MONTHS[mon] if mon in MONTHS else int(mon)) if mon else None
-        return DateLine(
-            int(gd["year"]) if gd.get("year") else None,
-            mon_i,
-            int(gd["day"]) if gd.get("day") else None,
-            (h, mi, sec),
-            gd.get("zone"),
-            rest,
-        )
+        year_i = int(gd["year"]) if gd.get("year") else None
+        day_i = int(gd["day"]) if gd.get("day") else None
+        try:  # an impossible date or time (a cut or garbled line) is no date line
+            datetime(
+                2000 if year_i is None else year_i,
+                1 if mon_i is None else mon_i,
+                1 if day_i is None else day_i,
+                h,
+                mi,
+                sec,
+            )
+        except ValueError:
+            continue
+        return DateLine(year_i, mon_i, day_i, (h, mi, sec), gd.get("zone"), rest)
     return None
 
 
@@ -489,7 +495,11 @@ class Session:
             text = strip_line(raw)
             t: datetime | None = None
             if m := TS_PREFIX.match(text):
-                t = self.clock.ts_prefix(MONTHS[m.group("mon")], int(m.group("day")), m.group("hms"))
+                try:
+                    t = self.clock.ts_prefix(MONTHS[m.group("mon")], int(m.group("day")), m.group("hms"))
+                except ValueError:  # `Feb 31 25:61:00`: a garbled prefix, not a time
+                    self.quarantine.append((n, f"impossible time in a ts prefix: {m.group(0).strip()}", raw))
+                    continue
                 text = text[m.end() :]
             s = text.strip()
             if not s:
