@@ -130,7 +130,7 @@ def gen_hw(path: Path, rows: int) -> None:
                 pl.lit("p-healthwatch-5f3c0a9d2b7e41c6a8d1").alias("deployment"),
                 pl.lit("healthwatch-forwarder").alias("job"),
                 pl.lit("6c1f0e2a-3b4d-4e5f-9a8b-7c6d5e4f3a2b").alias("index"),
-            ).write_csv(out, include_header=False)
+            ).write_csv(out, include_header=False, quote_style="never")
 
 
 def gen_mbox(path: Path, messages: int) -> None:
@@ -237,6 +237,8 @@ def child_python(kind: str, path: Path, out: Path) -> dict:
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             n_lines += 1
+            if kind == "hw" and n_lines == 1:
+                continue  # the header
             m = rx.match(line)
             if m:
                 for b, v in zip(batch, m.groups(), strict=True):

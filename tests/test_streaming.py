@@ -14,7 +14,7 @@ import pytest
 
 from ingest import pipeline
 from ingest.context import DrillConfig, FileContext
-from ingest.parsers import bosh_debug, cf_logs
+from ingest.parsers import _hw_csv, bosh_debug, cf_logs
 from tests.conftest import FIXTURES, REPO, Lake
 
 BOSH = [
@@ -135,6 +135,56 @@ def test_cf_logs_streamed_equals_in_memory(lake: Lake, monkeypatch: pytest.Monke
     assert streamed == mem
     assert len([p for p in mem["probes"] if p["capability"] == "app_traffic"]) == 3 * 44 + 44
     assert {f["status"] for f in mem["ingest_files"]} <= {"ok", "partial"}
+
+
+HW_LONG = (FIXTURES / "healthwatch" / "healthwatch_v1_indicators_long.csv").read_bytes()
+# edge rows for the vectorized long-CSV path: each must end as the row path ends it
+HW_EDGES = b"""\
+2019-01-03T10:59:05.1+09:00,healthwatch,health.check.cliCommand.push,-1,,p-hw,healthwatch-forwarder,0
+2019-01-03T10:59:06Z,healthwatch,health.check.cliCommand.push,0,,p-hw,healthwatch-forwarder,0
+2019-01-03T10:59:07+09:00,healthwatch,Diego.AvailableFreeChunks,NaN,count,p-hw,healthwatch-forwarder,0
+2019-01-03T10:59:08+09:00,healthwatch,Diego.AvailableFreeChunks,null,count,p-hw,healthwatch-forwarder,0
+2019-01-03T10:59:09+09:00,healthwatch,Diego.AvailableFreeChunks,,count,p-hw,healthwatch-forwarder,0
+2019-01-03T10:59:10+09:00,healthwatch,Diego.AvailableFreeChunks,12abc,count,p-hw,healthwatch-forwarder,0
+2019-01-03T10:59:11+09:00,healthwatch,,5,count,p-hw,healthwatch-forwarder,0
+2019-01-03 10:59:12,healthwatch,Diego.AvailableFreeChunks,7,count,p-hw,healthwatch-forwarder,0
+1546480753000,healthwatch,Diego.AvailableFreeChunks,inf,count,p-hw,healthwatch-forwarder,0
+yesterday,healthwatch,Diego.AvailableFreeChunks,8,count,p-hw,healthwatch-forwarder,0
+2019-01-03T10:59:14+09:00,healthwatch,Diego.AvailableFreeChunks,9,count,p-hw
+2019-01-03T10:59:15+09:00,healthwatch,"probe_success{instance=""https://opsman.example.com""}",1,,p-hw,bb,0
+
+  2019-01-03T10:59:16+09:00 , healthwatch , Diego.AvailableFreeChunks , 10 , count , p-hw , healthwatch-forwarder , 0
+2019-01-03T10:59:00+09:00,healthwatch,Diego.AvailableFreeChunks,11,count,p-hw,healthwatch-forwarder,0
+"""
+
+
+@pytest.mark.parametrize("edges", [False, True])
+def test_healthwatch_long_csv_fast_path_equals_row_path(
+    lake: Lake, monkeypatch: pytest.MonkeyPatch, edges: bool
+) -> None:
+    """The vectorized, streamed long-CSV reader against the row-by-row reader it replaces for big files."""
+    data = HW_LONG + (HW_EDGES if edges else b"")
+    toml = 'id = "ID"\ntimezone = "Asia/Seoul"\n'
+    tables = ["metrics", "probes", "quarantine"]
+    monkeypatch.setattr(_hw_csv, "fast_long", lambda ctx: False)
+    lake.drill("rows", toml=toml.replace("ID", "rows"), **{"long.csv": data})
+    lake.ingest(lake.tmp / "rows")
+    want = _snapshot(lake, "rows", tables)
+    monkeypatch.undo()
+    monkeypatch.setattr(_hw_csv, "FAST_BYTES", 1500)
+    mem, streamed = _both_ways(lake, monkeypatch, {"long.csv": data}, tables, toml=toml)
+    assert mem == want
+    assert streamed == want
+    assert len(want["metrics"]) >= 160 and {p["status"] for p in want["probes"]} >= {"ok", "failed"}
+    if edges:
+        assert len(want["quarantine"]) == 4 and want["ingest_files"][0]["status"] == "partial"
+
+
+def test_healthwatch_csv_grafana_frames_take_the_row_path(lake: Lake) -> None:
+    src = (FIXTURES / "healthwatch" / "grafana7_frames_epoch_ms_bad_rows.csv").read_bytes()
+    lake.drill("g", **{"g.csv": src})
+    (r,) = lake.ingest(lake.tmp / "g")
+    assert r.lines == r.parsed_lines + r.quarantined + r.ignorable and r.rows > 0
 
 
 def test_streamed_truncated_gzip_is_an_error(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,13 +22,28 @@ are still kept).
 from __future__ import annotations
 
 import csv
+import json
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-from ingest.context import FileContext
+from ingest.context import FileContext, decode, split_lines
 from ingest.parsers._hw_json import file_metric
-from ingest.parsers._hw_series import Point, Series, canonical, emit_series, epoch, number, split_selector
+from ingest.parsers._hw_series import (
+    EPOCH,
+    Point,
+    Series,
+    _detail,
+    canonical,
+    emit_series,
+    epoch,
+    number,
+    probe_capability,
+    split_selector,
+)
 
 _SEP = re.compile(r"^sep=(.)$")
 _TIME_COLS = ("time", "timestamp")
@@ -137,6 +152,8 @@ def _time(ctx: FileContext, text: str) -> datetime | None:
 
 
 def parse(ctx: FileContext) -> None:
+    if fast_long(ctx):
+        return
     delim: str | None = None
     frame: _Frame | None = None
     frames: list[_Frame] = []
@@ -215,3 +232,367 @@ def _row(ctx: FileContext, f: _Frame, n: int, raw: str, cells: list[str]) -> Non
         ctx.quarantine(n, "not a plain number: " + ", ".join(bad), raw)
     else:
         ctx.count(parsed=1)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The streamed, vectorized path for big long exports (HW1 `timestamp,origin,name,value,...`): same rows,
+# counts and quarantine as the row path above, in bounded memory. Clean rows are parsed with polars
+# block by block and spooled to a temp Arrow file; rows it cannot take as they are (quotes, a wrong
+# field count, an odd time, a value that is not a plain number, no name) go through `_row` unchanged.
+# `interval_s` (the median spacing of a series) needs the whole series: it comes from a histogram of
+# spacings per series, exact while each series is in time order (else the spooled times are sorted).
+# A second header or a `sep=` line (Grafana frames) sends the file to the row path, before anything
+# has been written.
+# --------------------------------------------------------------------------------------------------------
+FAST_BYTES = 32 << 20
+_FAST_TS = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:[+-]\d\d:\d\d|Z)$"
+_HEADERISH = r"(?i)^[\s\"\ufeff]*(?:time|timestamp|series)[\"\s]*[,;\t]"
+
+
+class _Fallback(Exception):
+    """The file is not a plain long export: parse it with the row path."""
+
+
+class _Buffer:
+    """Stands in for the FileContext during the fast pass: counts and quarantined lines are held
+    until the pass has succeeded (a fallback then starts from a clean slate)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.drill = ctx.drill
+        self.source_file = ctx.source_file
+        self.parsed = 0
+        self.ignorable = 0
+        self.bad: list[tuple[int, str, str]] = []
+
+    def count(self, parsed: int = 0, ignorable: int = 0) -> None:
+        self.parsed += parsed
+        self.ignorable += ignorable
+
+    def quarantine(self, line: int, reason: str, raw: str) -> None:
+        self.bad.append((line, reason, raw))
+
+    def local(self, naive: datetime) -> datetime:
+        return self.ctx.local(naive)
+
+
+def fast_long(ctx: FileContext) -> bool:
+    """Parse a long export in blocks; False (nothing written) when the file needs the row path."""
+    import polars as pl
+
+    head = ctx.head(4096).lstrip("\ufeff").split("\n", 1)[0].rstrip("\r").strip()
+    h = _header(head, None) if head else None
+    if h is None or _layout(h[1]) != "long":
+        return False
+    delim, cols = h
+    frame = _frame(ctx, cols)  # type: ignore[arg-type]
+    buf = _Buffer(ctx)
+    try:
+        with tempfile.TemporaryDirectory(prefix="drillscope-hw-") as tmp:
+            spool = _Spool(Path(tmp) / "rows.arrow")
+            for block in ctx.blocks(FAST_BYTES):
+                _fast_block(buf, frame, delim, block, ctx.line_offset, spool, pl)
+            spool.close()
+            _fast_emit(ctx, buf, frame, spool, pl)
+    except _Fallback:
+        return False
+    return True
+
+
+class _Spool:
+    """Parsed samples (series id, µs since epoch, value, raw value, line) in a temp Arrow IPC file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer: Any = None
+        self.keys: dict[tuple[str, str], int] = {}  # (metric, labels JSON) -> series id
+        self.labels: list[dict[str, str]] = []
+        self.last: dict[int, int] = {}  # last time of each series (spacings across blocks)
+        self.hist: dict[tuple[int, int], int] = {}  # (series id, spacing µs) -> count
+        self.ordered = True
+
+    def sid(self, metric: str, labels: dict[str, str]) -> int:
+        key = (metric, json.dumps(labels, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+        got = self.keys.get(key)
+        if got is None:
+            got = self.keys[key] = len(self.keys)
+            self.labels.append(labels)
+        return got
+
+    def write(self, df: Any, pl: Any) -> None:
+        if not df.height:
+            return
+        if self.ordered:
+            self._spacings(df, pl)
+        t = df.to_arrow()
+        if self.writer is None:
+            import pyarrow as pa
+
+            self.writer = pa.ipc.new_file(str(self.path), t.schema)
+        self.writer.write_table(t)
+
+    def _spacings(self, df: Any, pl: Any) -> None:
+        prev = pl.DataFrame(
+            {"sid": list(self.last), "us": list(self.last.values())}, schema={"sid": pl.Int32, "us": pl.Int64}
+        )
+        d = (
+            pl.concat([prev.with_columns(o=pl.lit(-1, pl.Int64)), df.select("sid", "us", o=pl.col("line"))])
+            .sort("sid", "o", maintain_order=True)
+            .with_columns(gap=pl.col("us").diff().over("sid"))
+        )
+        if (d["gap"] < 0).any():
+            self.ordered = False  # a series out of time order: exact spacings from the sorted times
+            return
+        for sid, gap, n in d.filter(pl.col("gap") > 0).group_by("sid", "gap").len().iter_rows():
+            self.hist[(sid, gap)] = self.hist.get((sid, gap), 0) + n
+        last = df.group_by("sid").agg(pl.col("us").max())
+        self.last.update(zip(last["sid"].to_list(), last["us"].to_list(), strict=True))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def intervals(self, pl: Any) -> dict[int, float | None]:
+        gaps: dict[int, list[tuple[int, int]]] = {}
+        if self.ordered:
+            for (sid, gap), n in self.hist.items():
+                gaps.setdefault(sid, []).append((gap, n))
+        elif self.writer is not None:
+            t = (
+                pl.scan_ipc(self.path)
+                .select("sid", "us")
+                .unique()
+                .sort("sid", "us")
+                .with_columns(gap=pl.col("us").diff().over("sid"))
+                .filter(pl.col("gap") > 0)
+                .group_by("sid", "gap")
+                .len()
+                .collect()
+            )
+            for sid, gap, n in t.iter_rows():
+                gaps.setdefault(sid, []).append((gap, n))
+        return {sid: _median_us(g) for sid, g in gaps.items()}
+
+
+def _median_us(hist: list[tuple[int, int]]) -> float | None:
+    """`median_spacing` from a histogram of spacings in µs (same float arithmetic)."""
+    hist.sort()
+    total = sum(n for _, n in hist)
+    if not total:
+        return None
+
+    def nth(k: int) -> float:
+        for gap, n in hist:
+            if k < n:
+                return gap / 10**6
+            k -= n
+        raise IndexError(k)
+
+    m = nth(total // 2) if total % 2 else (nth(total // 2 - 1) + nth(total // 2)) / 2
+    return float(round(m)) if m >= 1 else round(m, 3)
+
+
+def _fast_block(
+    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, spool: _Spool, pl: Any
+) -> None:
+    text, _ = decode(block)
+    lines = pl.Series("raw", split_lines(text), dtype=pl.String)
+    if line0 == 0:
+        lines = lines.slice(1)  # the header
+        buf.count(ignorable=1)
+        line0 = 1
+    df = pl.DataFrame({"raw": lines}).with_row_index("line", offset=line0 + 1)
+    ncols = len(f.cols)
+    line = pl.col("raw").str.strip_chars()
+    df = df.with_columns(
+        blank=line == "",
+        hdr=pl.col("raw").str.contains(_HEADERISH),
+        quoted=pl.col("raw").str.contains('["\r\x00]'),  # what csv.reader reads otherwise than split
+        nf=pl.col("raw").str.count_matches(delim, literal=True) + 1,
+    )
+    n_blank = int(df["blank"].sum())
+    if n_blank:  # ignorable; a header after one is a new Grafana frame: the check below sends it away
+        buf.count(ignorable=n_blank)
+        df = df.filter(~pl.col("blank"))
+    if df["hdr"].any():
+        raise _Fallback
+    parts = pl.col("raw").str.split(delim, inclusive=False)
+    simple = df.filter(~pl.col("quoted") & (pl.col("nf") == ncols)).select("line", "raw", parts.alias("c"))
+    cell = [pl.col("c").list.get(i).str.strip_chars() for i in range(ncols)]
+    ts_txt = cell[f.tcol]
+    val_txt = cell[f.value_col]
+    simple = simple.with_columns(
+        ts_txt=ts_txt,
+        name=cell[f.name_col],
+        val_txt=val_txt,
+        **{f"l{i}": cell[i] for i in f.label_cols},
+    ).with_columns(
+        us=pl.when(pl.col("ts_txt").str.contains(_FAST_TS))
+        .then(
+            pl.col("ts_txt")
+            .str.replace(r"Z$", "+00:00")
+            .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False)
+        )
+        .dt.epoch("us"),
+        value=pl.col("val_txt").cast(pl.Float64, strict=False),
+        empty=(pl.col("val_txt") == "") | (pl.col("val_txt").str.to_lowercase() == "null"),
+    )
+    ok = (
+        pl.col("us").is_not_null()
+        & (pl.col("name") != "")
+        & (
+            pl.col("empty")
+            | (pl.col("value").is_not_null() & pl.col("val_txt").str.contains(r"^[+-]?[0-9.eE+-]+$"))
+        )
+    )
+    good = simple.filter(ok)
+    buf.count(parsed=good.height)
+    rows = good.filter(~pl.col("empty") & ~pl.col("value").is_nan())
+    # rows the vectorized rules do not cover: the row path, one by one (rare)
+    slow = df.join(good.select("line"), on="line", how="anti", maintain_order="left")
+    f.by_key.clear()
+    for n, raw in slow.select("line", "raw").iter_rows():
+        cells = [c.strip() for c in _cells(raw.lstrip("\ufeff").strip(), delim)]
+        _row(buf, f, n, raw, cells)  # type: ignore[arg-type]
+    extra = [
+        (spool.sid(s.metric, s.labels), _us(p.ts), p.value, p.raw, p.line)
+        for s in f.by_key.values()
+        for p in s.points
+    ]
+    f.by_key.clear()
+    if rows.height:
+        rows = _series_ids(rows, f, spool, pl)
+    out = (
+        rows.select(
+            pl.col("sid").cast(pl.Int32),
+            "us",
+            "value",
+            pl.col("val_txt").alias("rawv"),
+            pl.col("line").cast(pl.Int64),
+        )
+        if rows.height
+        else None
+    )
+    if extra:
+        ex = pl.DataFrame(
+            extra,
+            schema={
+                "sid": pl.Int32,
+                "us": pl.Int64,
+                "value": pl.Float64,
+                "rawv": pl.String,
+                "line": pl.Int64,
+            },
+            orient="row",
+        )
+        out = ex if out is None else pl.concat([out, ex]).sort("line")
+    if out is not None:
+        spool.write(out, pl)
+
+
+def _us(t: datetime) -> int:
+    d = t - EPOCH
+    return (d.days * 86400 + d.seconds) * 10**6 + d.microseconds
+
+
+def _series_ids(rows: Any, f: _Frame, spool: _Spool, pl: Any) -> Any:
+    """A series id per row: (canonical metric, labels) as the row path builds them, per distinct key."""
+    keys = ["name", *[f"l{i}" for i in f.label_cols]]
+    uniq = rows.select(keys).unique(maintain_order=True)
+    ids = []
+    for tup in uniq.iter_rows():
+        name, cells = tup[0], tup[1:]
+        labels = {f.cols[i]: c for i, c in zip(f.label_cols, cells, strict=True) if c}
+        sel = split_selector(name)
+        metric = canonical(sel[0]) if sel and sel[0] else canonical(name)
+        if sel:
+            labels.update(sel[1])
+        ids.append(spool.sid(metric, labels))
+    uniq = uniq.with_columns(sid=pl.Series(ids, dtype=pl.Int32))
+    return rows.join(uniq, on=keys, how="left", nulls_equal=True)
+
+
+def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any) -> None:
+    ctx.count(parsed=buf.parsed, ignorable=buf.ignorable)
+    if buf.bad:
+        ctx.quarantine_many(sorted(buf.bad))
+    if spool.writer is None:
+        return
+    metrics = [m for m, _ in spool.keys]
+    labels_json = [lab for _, lab in spool.keys]
+    interval = spool.intervals(pl)
+    series = pl.DataFrame(
+        {
+            "sid": pl.Series(range(len(metrics)), dtype=pl.Int32),
+            "metric": metrics,
+            "labels": labels_json,
+            "interval_s": [interval.get(i) for i in range(len(metrics))],
+        },
+        schema_overrides={"interval_s": pl.Float64},
+    )
+    caps: dict[int, tuple[str, str, str]] = {}
+    for sid, (metric, _) in enumerate(spool.keys):
+        cap = probe_capability(Series(metric=metric, labels=spool.labels[sid]))
+        if cap is not None:
+            caps[sid] = (cap[0], cap[1], _detail(Series(metric=metric, labels=spool.labels[sid]), "\x00"))
+    if any(kind == "counter" for _, kind, _ in caps.values()):
+        raise _Fallback  # cumulative counters need their series sorted: the row path does that
+    import pyarrow as pa
+
+    with pa.memory_map(str(spool.path)) as src:
+        reader = pa.ipc.open_file(src)
+        for i in range(reader.num_record_batches):
+            b = pl.from_arrow(reader.get_batch(i))
+            assert isinstance(b, pl.DataFrame)
+            b = b.join(series, on="sid", how="left", maintain_order="left")
+            ts = pl.from_epoch(pl.col("us"), time_unit="us").dt.replace_time_zone("UTC")
+            ctx.emit(
+                "metrics",
+                b.select(
+                    ts=ts,
+                    metric="metric",
+                    value="value",
+                    labels="labels",
+                    interval_s="interval_s",
+                    source_line="line",
+                ).to_arrow(),
+            )
+            if caps:
+                _fast_probes(ctx, b.filter(pl.col("sid").is_in(list(caps))), caps, ts, pl)
+
+
+def _fast_probes(ctx: FileContext, b: Any, caps: dict[int, tuple[str, str, str]], ts: Any, pl: Any) -> None:
+    if not b.height:
+        return
+    cap = pl.DataFrame(
+        {
+            "sid": pl.Series(list(caps), dtype=pl.Int32),
+            "capability": [c[0] for c in caps.values()],
+            "pkind": [c[1] for c in caps.values()],
+            "dfmt": [c[2] for c in caps.values()],
+        }
+    )
+    b = b.join(cap, on="sid", how="left", maintain_order="left")
+    v = pl.col("value")
+    ok = (
+        pl.when(pl.col("pkind") == "hw")
+        .then(pl.when(v < 0).then(None).otherwise(v >= 1))
+        .when(pl.col("pkind") == "success")
+        .then(v >= 1)
+        .otherwise(v <= 0)
+    )
+    p = b.select(
+        ts=ts,
+        capability="capability",
+        ok=ok,
+        detail=pl.col("dfmt").str.replace("\x00", pl.col("rawv"), literal=True),
+        interval_s="interval_s",
+        source_line="line",
+    ).with_columns(
+        status=pl.when(pl.col("ok").is_null())
+        .then(pl.lit("not_run"))
+        .when(pl.col("ok"))
+        .then(pl.lit("ok"))
+        .otherwise(pl.lit("failed"))
+    )
+    ctx.emit("probes", p.to_arrow())

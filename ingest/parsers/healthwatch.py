@@ -54,7 +54,7 @@ def probe(head: str) -> bool:
 
 
 def parse(ctx: FileContext) -> None:
-    head = ctx.text[:16384]
+    head = ctx.head()  # not ctx.text: a large CSV is streamed, never read whole
     for reader in _READERS:
         if reader.probe(head):
             reader.parse(ctx)
