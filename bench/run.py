@@ -168,15 +168,6 @@ def child_drillscope(path: Path, out: Path) -> dict:
     (res,) = ingest_inputs([path], out)
     r = {"seconds": time.perf_counter() - t, "cpu": _cpu() - c}
     r.update(status=res.status, lines=res.lines, parsed=res.parsed_lines, rows=res.rows, message=res.message)
-    if res.source_type == "email":
-        import pyarrow.parquet as pq
-
-        r["messages"] = sum(
-            pq.read_metadata(f).num_rows for f in (out / "lake" / "alerts").rglob("*.parquet")
-        )
-        r["messages"] += sum(
-            pq.read_metadata(f).num_rows for f in (out / "lake" / "quarantine").rglob("*.parquet")
-        )
     return r
 
 
@@ -217,7 +208,7 @@ def child_python(kind: str, path: Path, out: Path) -> dict:
     tcol = {"bosh": 1, "cf": 0, "hw": 0}.get(kind)
     batch: list[list] = [[] for _ in cols]
     writer = None
-    n_lines = records = 0
+    n_lines = records = froms = 0
 
     def flush() -> None:
         nonlocal writer, batch
@@ -241,6 +232,7 @@ def child_python(kind: str, path: Path, out: Path) -> dict:
                 continue  # the header
             m = rx.match(line)
             if m:
+                froms += m.group(1) == "From "
                 for b, v in zip(batch, m.groups(), strict=True):
                     b.append(v)
                 records += 1
@@ -251,7 +243,13 @@ def child_python(kind: str, path: Path, out: Path) -> dict:
     flush()
     if writer:
         writer.close()
-    return {"seconds": time.perf_counter() - t, "cpu": _cpu() - c, "lines": n_lines, "rows": records}
+    return {
+        "seconds": time.perf_counter() - t,
+        "cpu": _cpu() - c,
+        "lines": n_lines,
+        "rows": records,
+        "messages": froms,
+    }
 
 
 def child_polars(kind: str, path: Path, out: Path) -> dict:
@@ -348,7 +346,10 @@ def measure(
     r, wall, rss = _child("drillscope", str(path), str(out))
     if r.get("status") not in ("ok", "partial"):
         print(f"  drillscope status {r.get('status')}: {r.get('message')}")
-    count = r.get("messages") if kind == "mbox" else r.get("lines")
+    count = r.get("lines")
+    if kind == "mbox":
+        with open(path, "rb") as fh:
+            count = sum(1 for ln in fh if ln.startswith(b"From "))
     if kind == "hw":
         count = r["lines"] - 1  # data rows (the header is a line too)
     add("drillscope", r, wall, rss, count)
@@ -383,10 +384,10 @@ def measure(
     add("wc -l", {}, wall, int(p.stderr.strip().splitlines()[-1]) / 1024, int(p.stdout.split()[0]))
     pq_out = tmp / "baseline.parquet"
     r, wall, rss = _child("python", kind, str(path), str(pq_out))
-    add("python", r, wall, rss, r["rows"] if kind == "mbox" else n_lines)
+    add("python", r, wall, rss, r["messages"] if kind == "mbox" else n_lines)
     pq_out.unlink(missing_ok=True)
     r, wall, rss = _child("polars", kind, str(path), str(pq_out))
-    add("polars", r, wall, rss, r["rows"] if kind == "mbox" else n_lines)
+    add("polars", r, wall, rss, count)
     pq_out.unlink(missing_ok=True)
     return rows
 
@@ -465,15 +466,17 @@ def main() -> None:
         )
     if "cf" in only:
         n = sizes["cf_lines"]
-        plan.append(("cf", f"cf logs {n / 1e6:g} M lines", "cf_logs.txt", lambda p: gen_cf(p, n), "lines"))
+        plan.append(
+            ("cf", f"cf logs {n / 1e6:g} M lines", "cf_logs.txt", lambda p, n=n: gen_cf(p, n), "lines")
+        )
     if "hw" in only:
         n = sizes["hw_rows"]
         plan.append(
-            ("hw", f"HW CSV {n / 1e6:g} M rows", "indicators_long.csv", lambda p: gen_hw(p, n), "rows")
+            ("hw", f"HW CSV {n / 1e6:g} M rows", "indicators_long.csv", lambda p, n=n: gen_hw(p, n), "rows")
         )
     if "mbox" in only:
         n = sizes["mbox"]
-        plan.append(("mbox", f"mbox {n:,} messages", "alerts.mbox", lambda p: gen_mbox(p, n), "msgs"))
+        plan.append(("mbox", f"mbox {n:,} messages", "alerts.mbox", lambda p, n=n: gen_mbox(p, n), "msgs"))
     rows: list[dict] = []
     try:
         for kind, label, name, gen, unit in plan:

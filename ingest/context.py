@@ -262,13 +262,13 @@ class FileContext:
         if isinstance(rows, pa.Table):
             n = rows.num_rows
             cols = {}
-            for f in schema:
+            for f in schema:  # pa.repeat: no Python list of n strings per batch
                 if f.name == "drill":
-                    cols[f.name] = pa.array([self.drill.id] * n, f.type)
+                    cols[f.name] = pa.repeat(pa.scalar(self.drill.id, f.type), n)
                 elif f.name == "source_file":
-                    cols[f.name] = pa.array([self.source_file] * n, f.type)
+                    cols[f.name] = pa.repeat(pa.scalar(self.source_file, f.type), n)
                 elif f.name == "source_type":
-                    cols[f.name] = pa.array([self.source_type] * n, f.type)
+                    cols[f.name] = pa.repeat(pa.scalar(self.source_type, f.type), n)
                 elif f.name in rows.column_names:
                     cols[f.name] = rows.column(f.name).cast(f.type)
                 else:
