@@ -22,6 +22,7 @@ import pytest
 
 from drillscope.output import rows
 from drillscope.query import query
+from tests.conftest import Lake
 
 FIX = Path(__file__).parent / "fixtures"
 BAD = FIX / "bad_input" / "foreign"  # `foreign`: the format tests skip these mixed captures
@@ -338,3 +339,39 @@ def test_bad_drill_toml_leaves_an_existing_lake_alone(tmp_path: Path) -> None:
     p = cli("ingest", str(d), "--out", str(out))
     assert p.returncode == 1 and "malformed drill.toml" in p.stderr
     assert rows(query(out, "select * exclude (ingested_at) from ingest_files order by all")) == before
+
+
+def test_limits_past_the_input_cap(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README "Limits", with the caps lowered: a gzip input stops at MAX_INPUT_BYTES decompressed; a
+    plain input past it is refused by the parsers that need it whole and streamed by the others."""
+    import ingest.pipeline as pipeline
+
+    cap = 1 << 20
+    monkeypatch.setattr(pipeline, "MAX_INPUT_BYTES", cap)
+    monkeypatch.setattr(pipeline, "STREAM_BYTES", cap // 4)
+    task = TASK.read_bytes()
+    events = b"\n".join(ln for ln in task.split(b"\n") if ln.startswith(b"Task 1234 | ")) + b"\n"
+    big_task = b"\n".join(task.split(b"\n")[:4]) + b"\n" + events * (cap // len(events) + 1)
+    debug = (FIX / "bosh_debug" / "task_1234_debug.log").read_bytes()
+    big_debug = debug * (cap // len(debug) + 1)
+    d = lake.drill(
+        "lim",
+        toml='date = "2019-01-03"\n',
+        **{
+            "task.txt": big_task,
+            "task_1234_debug.log": big_debug,
+            "small.txt.gz": gzip.compress(task),
+            "big.txt.gz": gzip.compress(big_task),
+        },
+    )
+    res = {r.source_file: r for r in lake.ingest(d)}
+    assert res["task.txt"].status == "error"
+    assert res["task.txt"].message == "larger than the 1 MiB limit per input read in memory"
+    assert (
+        res["big.txt.gz"].status == "error"
+        and "decompresses past the 1 MiB limit" in res["big.txt.gz"].message
+    )
+    assert res["task_1234_debug.log"].status == "ok" and res["task_1234_debug.log"].bytes > cap
+    assert res["small.txt.gz"].status == "ok"
+    got = lake.q("select source_file, status from ingest_files order by 1")
+    assert {r["source_file"]: r["status"] for r in got}["task_1234_debug.log"] == "ok"

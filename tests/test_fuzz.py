@@ -36,6 +36,7 @@ FUZZ = settings(
     max_examples=60,
     deadline=None,
     derandomize=True,  # CI runs are reproducible; a failure prints the falsifying example
+    database=None,  # nothing written under the work tree
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
