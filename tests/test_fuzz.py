@@ -198,3 +198,21 @@ def test_every_sample_parses_cleanly(mod: ModuleType) -> None:
     """The unmutated SAMPLE: rows come out and nothing is quarantined (the seed of the fuzzing)."""
     ctx = parse_bytes(mod, mod.SAMPLE.encode())
     assert ctx.parsed_lines > 0 and ctx.quarantined_lines == 0
+
+
+# Inputs the fuzzing found that once made a parser raise (kept as plain regression cases).
+REGRESSIONS = [
+    ("bosh_task", b"Task 99999999999999999999 | 01:51:28 | Preparing deployment: x (00:00:01)\n"),
+    ("bosh_task", b"Task 1 | 01:51:28 | Preparing deployment: x (99999999999999999999:00:01)\n"),
+    ("cf_logs", b"[x@y ~]$ date\nThu Jan  0 10:29:31 KST 2019\n[x@y ~]$ cf logs a --recent\n"),
+    ("cf_cli", b"Feb 31 10:21:10 ##### Thu Jan  3 10:21:10 KST 2019 cf login probe #####\n"),
+    (
+        "healthwatch",
+        b'"Time","probe_success{instance=""https://[apps.example.com"", job=""bb""}"\n1546478700000,0\n',
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), REGRESSIONS)
+def test_regressions(name: str, data: bytes) -> None:
+    parse_bytes(next(p for p in PARSERS if p.NAME == name), data)

@@ -188,7 +188,10 @@ def probe_capability(s: Series) -> tuple[str, str] | None:
     if s.metric in PROBE_METRICS:
         return PROBE_METRICS[s.metric], "hw"
     if s.metric == "probe_success":
-        host = (urlsplit(s.labels.get("instance", "")).hostname or "").split(".")[0].lower()
+        try:
+            host = (urlsplit(s.labels.get("instance", "")).hostname or "").split(".")[0].lower()
+        except ValueError:  # `https://[fe80::1` and other unparsable targets: not Ops Manager
+            host = ""
         return ("ops_manager" if host in _OPSMAN_HOSTS else "apps_manager"), "success"
     task = s.labels.get("task")
     if task in SLI_TASKS:
