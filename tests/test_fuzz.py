@@ -202,6 +202,7 @@ def test_every_sample_parses_cleanly(mod: ModuleType) -> None:
 
 # Inputs the fuzzing found that once made a parser raise (kept as plain regression cases).
 REGRESSIONS = [
+    ("bosh_debug", b"x\x01\x06\x00"),  # polars read the block as a zlib stream
     ("bosh_task", b"Task 99999999999999999999 | 01:51:28 | Preparing deployment: x (00:00:01)\n"),
     ("bosh_task", b"Task 1 | 01:51:28 | Preparing deployment: x (99999999999999999999:00:01)\n"),
     ("cf_logs", b"[x@y ~]$ date\nThu Jan  0 10:29:31 KST 2019\n[x@y ~]$ cf logs a --recent\n"),

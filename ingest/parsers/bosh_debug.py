@@ -216,7 +216,7 @@ def _split(st: _State, block: bytes) -> pl.Series:
                 encoding="utf8-lossy",
                 infer_schema=False,
             ).to_series()
-        except (pl.exceptions.PolarsError, ValueError):
+        except (pl.exceptions.PolarsError, ValueError, OSError):  # OSError: polars sniffs `x\x01` as zlib
             s = None
         if s is not None and len(s) == want:
             if not block.isascii() and s.str.contains("\ufffd", literal=True).any():
