@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -283,6 +284,11 @@ def child_polars(kind: str, path: Path, out: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "cpu": _cpu() - c, "rows": rows}
 
 
+def child_gen(kind: str, path: Path, size: str) -> dict:
+    {"bosh": gen_bosh, "cf": gen_cf, "hw": gen_hw, "mbox": gen_mbox}[kind](path, int(size))
+    return {}
+
+
 def child_build(out: Path, quarter: str) -> dict:
     sys.path.insert(0, str(REPO))
     from drillscope.build import build
@@ -294,12 +300,24 @@ def child_build(out: Path, quarter: str) -> dict:
     return {"seconds": time.perf_counter() - t, "cpu": _cpu() - c}
 
 
-def _spawn(args: list[str]) -> tuple[dict, float, float]:
-    """Run a child; returns (its JSON result, wall seconds, peak RSS MiB of that process)."""
+def _spawn(args: list[str], timeout: float | None = None) -> tuple[dict, float, float]:
+    """Run a child; returns (its JSON result, wall seconds, peak RSS MiB of that process). Past `timeout`
+    seconds the child is killed and the result says so."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t = time.perf_counter()
         p = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        timer = threading.Timer(timeout, p.kill) if timeout else None
+        if timer:
+            timer.start()
         _, status, ru = os.wait4(p.pid, 0)
+        if timer:
+            timer.cancel()
+        if timeout and time.perf_counter() - t >= timeout:
+            return (
+                {"timeout": True, "seconds": time.perf_counter() - t, "cpu": None},
+                0.0,
+                ru.ru_maxrss / 1024,
+            )
         wall = time.perf_counter() - t
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -311,13 +329,20 @@ def _spawn(args: list[str]) -> tuple[dict, float, float]:
     return (json.loads(lines[-1]) if lines else {}), wall, ru.ru_maxrss / 1024
 
 
-def _child(mode: str, *args: str) -> tuple[dict, float, float]:
-    return _spawn([sys.executable, __file__, "--child", mode, *args])
+def _child(mode: str, *args: str, timeout: float | None = None) -> tuple[dict, float, float]:
+    return _spawn([sys.executable, __file__, "--child", mode, *args], timeout)
 
 
 # --------------------------------------------------------------------------------------------------------
 def measure(
-    kind: str, label: str, path: Path, tmp: Path, unit: str, baselines: bool, quarter: str | None
+    kind: str,
+    label: str,
+    path: Path,
+    tmp: Path,
+    unit: str,
+    baselines: bool,
+    quarter: str | None,
+    build_timeout: float | None = None,
 ) -> list[dict]:
     size = path.stat().st_size
     rows: list[dict] = []
@@ -355,7 +380,7 @@ def measure(
     add("drillscope", r, wall, rss, count)
     n_lines = r.get("lines")
     if quarter:
-        rb, wall, rss = _child("build", str(out), quarter)
+        rb, wall, rss = _child("build", str(out), quarter, timeout=build_timeout)
         rows.append(
             {
                 "input": label,
@@ -364,15 +389,16 @@ def measure(
                 "count": None,
                 "unit": "",
                 "seconds": round(rb["seconds"], 3),
-                "cpu_seconds": round(rb["cpu"], 3),
+                "cpu_seconds": round(rb["cpu"], 3) if rb.get("cpu") is not None else None,
                 "mb_s": None,
                 "per_s": None,
                 "peak_rss_mib": round(rss),
-                "status": None,
+                "status": "killed after timeout" if rb.get("timeout") else "ok",
                 "rows": None,
             }
         )
-        print(f"  build+quarterly {rb['seconds']:.2f} s  peak {rss:.0f} MiB", flush=True)
+        late = " (killed: --build-timeout)" if rb.get("timeout") else ""
+        print(f"  build+quarterly {rb['seconds']:.2f} s{late}  peak {rss:.0f} MiB", flush=True)
     shutil.rmtree(out, ignore_errors=True)
     if not baselines:
         return rows
@@ -430,6 +456,7 @@ def main() -> None:
     ap.add_argument(
         "--no-build", action="store_true", help="skip build + quarterly over the Healthwatch lake"
     )
+    ap.add_argument("--build-timeout", type=float, default=600, help="kill build+quarterly after this (s)")
     ap.add_argument("--tmp", type=Path, help="where to generate inputs (default: the system temp dir)")
     ap.add_argument(
         "--json", type=Path, default=REPO / "bench" / "results.json", help="write the results here"
@@ -443,6 +470,7 @@ def main() -> None:
             "python": child_python,
             "polars": child_polars,
             "build": child_build,
+            "gen": child_gen,
         }[a.child]
         conv = [Path(x) if "/" in x else x for x in a.args]
         print(json.dumps(fn(*conv)))
@@ -466,17 +494,13 @@ def main() -> None:
         )
     if "cf" in only:
         n = sizes["cf_lines"]
-        plan.append(
-            ("cf", f"cf logs {n / 1e6:g} M lines", "cf_logs.txt", lambda p, n=n: gen_cf(p, n), "lines")
-        )
+        plan.append(("cf", f"cf logs {n / 1e6:g} M lines", "cf_logs.txt", n, "lines"))
     if "hw" in only:
         n = sizes["hw_rows"]
-        plan.append(
-            ("hw", f"HW CSV {n / 1e6:g} M rows", "indicators_long.csv", lambda p, n=n: gen_hw(p, n), "rows")
-        )
+        plan.append(("hw", f"HW CSV {n / 1e6:g} M rows", "indicators_long.csv", n, "rows"))
     if "mbox" in only:
         n = sizes["mbox"]
-        plan.append(("mbox", f"mbox {n:,} messages", "alerts.mbox", lambda p, n=n: gen_mbox(p, n), "msgs"))
+        plan.append(("mbox", f"mbox {n:,} messages", "alerts.mbox", n, "msgs"))
     rows: list[dict] = []
     try:
         for kind, label, name, gen, unit in plan:
@@ -484,13 +508,15 @@ def main() -> None:
             d.mkdir()
             path = d / name
             t = time.perf_counter()
-            gen(path)  # type: ignore[operator]
+            # generated in a child: a forked child inherits the parent's peak RSS (Linux keeps it across
+            # exec), so the parent must stay small for the children's figures to be their own
+            _spawn([sys.executable, __file__, "--child", "gen", kind, str(path), json.dumps(gen)])
             print(
                 f"{label}: {path.stat().st_size / 1e6:,.0f} MB generated in {time.perf_counter() - t:.0f} s",
                 flush=True,
             )
             quarter = "2019Q1" if kind == "hw" and not a.no_build else None
-            rows += measure(kind, label, path, d, unit, not a.no_baselines, quarter)
+            rows += measure(kind, label, path, d, unit, not a.no_baselines, quarter, a.build_timeout)
             shutil.rmtree(d, ignore_errors=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -539,7 +539,8 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
         raise _Fallback  # cumulative counters need their series sorted: the row path does that
     import pyarrow as pa
 
-    with pa.memory_map(str(spool.path)) as src:
+    # read batch by batch (not memory-mapped: mapped pages of a GB-sized spool would count as resident)
+    with pa.OSFile(str(spool.path)) as src:
         reader = pa.ipc.open_file(src)
         for i in range(reader.num_record_batches):
             b = pl.from_arrow(reader.get_batch(i))

@@ -109,6 +109,13 @@ def lifecycle(src: str, inst: str | None, msg: str) -> tuple[str, str | None, st
 
 
 BLOCK_BYTES = 16 << 20
+_LIFE_SCHEMA = {
+    "ts": pl.Datetime("us", "UTC"),
+    "source_line": pl.Int64,
+    "instance": pl.String,
+    "severity": pl.String,
+    "message": pl.String,
+}
 
 
 class LogPass:
@@ -122,7 +129,7 @@ class LogPass:
         self.app_runs: list[tuple[int, str]] = []
         self.n_log = 0
         self._rest: list[tuple[int, str]] = []
-        self._life: list[dict[str, Any]] = []
+        self._life: list[pl.DataFrame] = []  # lifecycle events per block, compact (a big capture has many)
         self._bad: list[tuple[int, str, str]] = []
         self._fallback: str | None = None
         encodings: set[str] = set()
@@ -214,31 +221,34 @@ class LogPass:
                 self._fallback = hosts[0].split(".")[0] if hosts.len() else None
 
         life = logs.filter(pl.col("src").str.contains(r"^(?:CELL|API|HEALTH)") & (pl.col("msg") != ""))
+        rows: list[tuple[Any, int, str | None, str, str]] = []
         for r in life.select("i", "t", "src", "inst", "msg").iter_rows(named=True):
             got = lifecycle(r["src"], r["inst"], r["msg"])
-            if got is None:
-                continue
-            sev, inst, msg = got
-            self._life.append(
-                {
-                    "ts": r["t"],
-                    "source_line": r["i"] + line0 + 1,
-                    "ts_role": "logged",
-                    "kind": "app_instance",
-                    "instance": inst,
-                    "severity": sev,
-                    "message": msg,
-                }
-            )
+            if got is not None:
+                sev, inst, msg = got
+                rows.append((r["t"], r["i"] + line0 + 1, inst, sev, msg))
+        if rows:
+            self._life.append(pl.DataFrame(rows, schema=_LIFE_SCHEMA, orient="row"))
 
     def emit(self) -> None:
         """The lifecycle events, now that the session walk knows which app each `cf logs` run shows;
         the log lines found unreadable on the way are quarantined here."""
         ctx = self.ctx
-        for e in self._life:
-            e["component"] = _cf.app_for_line(self.app_runs, e["source_line"], self._fallback)
         if self._life:
-            ctx.emit("events", self._life)
+            life = pl.concat(self._life)
+            if self.app_runs:  # the app of the last `cf logs` run opened at or before the line
+                starts = pl.Series([a for a, _ in self.app_runs], dtype=pl.Int64)
+                apps = pl.Series([a for _, a in self.app_runs] + [self._fallback], dtype=pl.String)
+                k = starts.search_sorted(life["source_line"], side="right").cast(pl.Int64) - 1
+                component = apps.gather(k.set(k < 0, len(self.app_runs)))
+            else:
+                component = pl.repeat(self._fallback, life.height, dtype=pl.String, eager=True)
+            ctx.emit(
+                "events",
+                life.with_columns(
+                    component=component, ts_role=pl.lit("logged"), kind=pl.lit("app_instance")
+                ).to_arrow(),
+            )
         if self._bad:
             ctx.count(parsed=-len(self._bad))
             ctx.quarantine_many(self._bad)
