@@ -171,7 +171,9 @@ def ingest(
 
         drillscope ingest ~/drills/2019-01-03-az1 --out /tmp/ds
     """
-    with _errors():
+    from drillscope.lock import out_lock
+
+    with _errors(), out_lock(out):
         results = _ingest(inputs, out)
         _print_files(results)
         _build(out, quiet=True)
@@ -203,7 +205,9 @@ def run(
 
     Example: `drillscope run data/samples`
     """
-    with _errors():
+    from drillscope.lock import out_lock
+
+    with _errors(), out_lock(out):
         results = _ingest(inputs, out)
         _print_files(results)
         violations = _build(out, align=align)

@@ -11,10 +11,23 @@ from pathlib import Path
 
 from ingest.errors import DrillscopeError
 
+_held: dict[Path, int] = {}  # folders this process holds, with their nesting depth
+
 
 @contextmanager
 def out_lock(out: Path, wait_s: float = 0.0) -> Iterator[None]:
-    """Hold the output folder's lock; waits up to `wait_s`, then stops with a clear message."""
+    """Hold the output folder's lock; waits up to `wait_s`, then stops with a clear message.
+
+    Re-entrant within one process, so a command holds it once across all its steps (ingest, build, report)
+    and no other writer slips in between them."""
+    key = out.resolve()
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     out.mkdir(parents=True, exist_ok=True)
     path = out / ".drillscope.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -33,6 +46,10 @@ def out_lock(out: Path, wait_s: float = 0.0) -> Iterator[None]:
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            _held.pop(key, None)
     finally:
         os.close(fd)  # closing releases the flock

@@ -110,19 +110,14 @@ GAPS = [
     pytest.param(
         '{"AccessToken":"bearer x","RefreshToken":"rt-SECRET-cfg"}',
         id="cf_config_json_camel_case_keys",
-        marks=pytest.mark.xfail(
-            strict=True, reason="RefreshToken/UAAOAuthClientSecret keys (~/.cf/config.json)"
-        ),
     ),
     pytest.param(
         "BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaSECRETx -----END OPENSSH PRIVATE KEY-----",
         id="pem_with_leading_dashes_stripped",
-        marks=pytest.mark.xfail(strict=True, reason="notes strip a leading `-----` before redaction"),
     ),
     pytest.param(
         "alert context token=tk-SECRET-bare",
         id="bare_token_key",
-        marks=pytest.mark.xfail(strict=True, reason="`token=` outside a URL query is not a secret key"),
     ),
 ]
 

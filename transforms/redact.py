@@ -17,12 +17,12 @@ MARK = "[REDACTED]"
 # (prefix-group, secret) pairs. Keep them cheap: they run on every text cell of every file.
 PATTERNS: list[str] = [
     # PEM private keys (possibly flattened into one line or JSON-escaped \n)
-    r"(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)",
+    r"(-*BEGIN [A-Z ]*PRIVATE KEY-*)[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)",
     # HTTP authorization headers and bearer tokens (CF_TRACE, curl)
     r"(?i)((?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|bosh)?\s*)[A-Za-z0-9\-_.~+/=]{6,}",
     r"(?i)(\bbearer\s+)[A-Za-z0-9\-_.~+/=]{8,}",
     # key: value / key=value / "key":"value" secrets (BOSH manifests, JSON bodies, form posts)
-    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:password|passwd|secret|access_token|refresh_token|id_token|api_key|apikey|private_key|client_secret|credentials?)[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*[\"']?))[^\s\"',&}\[\]]{3,}",
+    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:password|passwd|secret|access_?token|refresh_?token|id_?token|token|api_?key|private_?key|client_?secret|credentials?)[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*[\"']?))[^\s\"',&}\[\]]{3,}",
     # tokens in URLs and query strings
     r"(?i)([?&](?:access_token|refresh_token|token|code|password|client_secret|sig|signature)=)[^&\s\"'\[]+",
     # user:password@host in URLs
