@@ -84,7 +84,6 @@ def _errors() -> Iterator[None]:
 def _ingest(inputs: list[Path], out: Path) -> list:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from drillscope.lock import out_lock
     from ingest.pipeline import discover, ingest_inputs
 
     total = sum(p.stat().st_size for d in discover(inputs) for p, _ in d.files if p.exists())
@@ -102,8 +101,7 @@ def _ingest(inputs: list[Path], out: Path) -> list:
         def step(name: str, size: int) -> None:
             bar.update(task, advance=size, description=name)
 
-        with out_lock(out):
-            return ingest_inputs(inputs, out, progress=step)
+        return ingest_inputs(inputs, out, progress=step)  # the command holds the --out lock
 
 
 def _print_files(results: list) -> None:
@@ -212,11 +210,9 @@ def run(
         _print_files(results)
         violations = _build(out, align=align)
         _summary(out)
-        from drillscope.lock import out_lock
         from reports.render import write_report
 
-        with out_lock(out):
-            path = write_report(out, lang=lang)
+        path = write_report(out, lang=lang)
         typer.echo(f"report: {path}")
         if violations or any(r.status == "error" for r in results):
             raise typer.Exit(1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -133,7 +133,3 @@ def clean_temp(lake: Path) -> int:
             tmp.unlink(missing_ok=True)
             n += 1
     return n
-
-
-def now() -> datetime:
-    return datetime.now(UTC)

@@ -15,7 +15,7 @@ import polars as pl
 from drillscope.build import DB_NAME, connect_session
 from ingest.errors import DrillscopeError, UsageError
 from reports import charts
-from reports.render import REPORT_SQL, ChartOut, _chart, _images, _page, e, fmt_dur
+from reports.render import ChartOut, _chart, _images, _page, e, fmt_dur, report_sql
 
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -37,13 +37,7 @@ def parse_slo(slo: float | None) -> float | None:
     return frac
 
 
-def _q(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pl.DataFrame:
-    sql = (REPORT_SQL / f"{name}.sql").read_text(encoding="utf-8")
-    try:
-        used = {k: v for k, v in params.items() if f"${k}" in sql}  # DuckDB refuses unused parameters
-        return con.sql(sql, params=used or None).pl()
-    except duckdb.Error as err:
-        raise DrillscopeError(f"sql/report/{name}.sql: {str(err).splitlines()[0]}") from err
+_q = report_sql
 
 
 def quarterly(

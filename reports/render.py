@@ -39,12 +39,18 @@ class ChartOut:
     spec: dict
 
 
-def _q(con: duckdb.DuckDBPyConnection, name: str, drill: str | None = None) -> pl.DataFrame:
+def report_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
+    """Run `sql/report/<name>.sql` with the `$params` it uses (DuckDB refuses unused ones)."""
     sql = (REPORT_SQL / f"{name}.sql").read_text(encoding="utf-8")
+    used = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
     try:
-        return con.sql(sql, params={"drill": drill} if drill is not None else None).pl()
+        return con.sql(sql, params=used or None).pl()
     except duckdb.Error as e:
         raise DrillscopeError(f"sql/report/{name}.sql: {str(e).splitlines()[0]}") from e
+
+
+def _q(con: duckdb.DuckDBPyConnection, name: str, drill: str | None = None) -> pl.DataFrame:
+    return report_sql(con, name, {"drill": drill} if drill is not None else None)
 
 
 def fmt_ts(ts: datetime | None, tz: str) -> str:
