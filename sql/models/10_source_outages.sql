@@ -4,7 +4,8 @@
 -- CONTRACT §4 (outage): "within each source (file) that observes it, an outage starts at a failed observation
 -- that follows a passing one (or the start of that source's data) and ends at the first passing observation
 -- after it". Gaps and islands: grp = passing observations so far, so the failures after the k-th pass share
--- grp k and the (k+1)-th pass ends them. Open outages (no pass after them) keep ended_at NULL here: they end at
+-- grp k and the (k+1)-th pass ends them. (A running sum, not `count(*) FILTER (WHERE ok) OVER`: DuckDB 2.0
+-- evaluates the filtered windowed count per row, 55 s against 0.3 s on 2.5 M probes.) Open outages (no pass after them) keep ended_at NULL here: they end at
 -- recovered_at, which needs the closed ones first (drill_recovery), and are closed in `outages`.
 -- Several series of one capability in one file (e.g. a Prometheus response with one series per instance) give
 -- several observations at one instant: they are one observation, failed when any of them failed.
@@ -20,7 +21,7 @@ WITH instants AS (
 ),
 numbered AS (
     SELECT *,
-           count(*) FILTER (WHERE ok) OVER w AS grp,
+           sum(ok::INTEGER) OVER w AS grp,
            max(ts) OVER (PARTITION BY drill, capability, source_file) AS data_end
     FROM instants
     WINDOW w AS (PARTITION BY drill, capability, source_file ORDER BY ts, source_line

@@ -48,11 +48,24 @@ down_clipped AS (  -- outages are disjoint per capability already
 observed AS (
     SELECT drill, capability, round(sum(seconds_between(s, e)), 6) AS observed_s FROM cover_islands GROUP BY ALL
 ),
+-- |islands ∩ outages| by a sweep over their edges (both sets are disjoint intervals per capability): the time
+-- where at least one island and one outage are open. An interval join of the two took 14 s on 2.5 M probes.
+edges AS (
+    SELECT drill, capability, s AS t, 1 AS dc, 0 AS dd FROM cover_islands
+    UNION ALL SELECT drill, capability, e, -1, 0 FROM cover_islands
+    UNION ALL SELECT drill, capability, s, 0, 1 FROM down_clipped WHERE e > s
+    UNION ALL SELECT drill, capability, e, 0, -1 FROM down_clipped WHERE e > s
+),
+swept AS (
+    SELECT drill, capability, t,
+           sum(dc) OVER w AS c, sum(dd) OVER w AS d, lead(t) OVER w AS t_next
+    FROM edges
+    WINDOW w AS (PARTITION BY drill, capability ORDER BY t, dc, dd ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
 known_down AS (
-    SELECT c.drill, c.capability,
-           round(sum(greatest(seconds_between(greatest(c.s, d.s), least(c.e, d.e)), 0)), 6) AS known_down_s
-    FROM cover_islands c
-    JOIN down_clipped d ON d.drill = c.drill AND d.capability = c.capability AND d.s < c.e AND c.s < d.e
+    SELECT drill, capability,
+           round(sum(CASE WHEN c > 0 AND d > 0 THEN seconds_between(t, t_next) ELSE 0 END), 6) AS known_down_s
+    FROM swept
     GROUP BY ALL
 ),
 per_cap AS (
