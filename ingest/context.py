@@ -136,6 +136,7 @@ class FileContext:
         self.notes: list[str] = []  # warnings for the ingest_files message (e.g. "decoded as cp949")
         self.line_offset = 0  # while iterating `blocks()`: physical lines before the current block
         self.last_block = False  # while iterating `blocks()`: the current block ends the file
+        self.block_lines = 0  # while iterating `blocks()`: physical lines in the current block
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -172,8 +173,8 @@ class FileContext:
 
         `cut` (a pattern matching the `\\n` before a record head) cuts at the first record head past
         `size` instead of the last line end, so a multi-line record never spans two blocks.
-        While iterating, `line_offset` is the number of physical lines before the block and
-        `last_block` says whether it is the last one. Works the same on bytes in memory and on a
+        While iterating, `line_offset` is the number of physical lines before the block, `block_lines`
+        the number in it, and `last_block` says whether it is the last one. Works the same on bytes in memory and on a
         stream, so a parser written on blocks has one code path.
         """
         self.line_offset, self.last_block = 0, False
@@ -207,8 +208,9 @@ class FileContext:
 
     def _yield(self, block: bytes, last: bool) -> Iterator[bytes]:
         self.last_block = last
+        self.block_lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
         yield block
-        self.line_offset += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+        self.line_offset += self.block_lines
 
     def _chunks(self, size: int) -> Iterator[bytes]:
         if self._stream is None or self._data is not None:
@@ -236,9 +238,17 @@ class FileContext:
         return self._lines
 
     # -- writing ---------------------------------------------------------------------------------
-    def emit(self, table: str, rows: list[dict[str, Any]] | pa.Table) -> None:
-        """Send rows to a lake table; `drill`, `source_file`, `source_type` are filled in here."""
-        self._sink.write(table, self._stamp(table, rows))
+    def emit(
+        self,
+        table: str,
+        rows: list[dict[str, Any]] | pa.Table,
+        clean: frozenset[str] = frozenset(),
+        redactions: int = 0,
+    ) -> None:
+        """Send rows to a lake table; `drill`, `source_file`, `source_type` are filled in here. Every text
+        column is redacted on the way, except `clean` ones the parser built from `redact_values` output
+        (it then passes the `redactions` it counted)."""
+        self._sink.write(table, self._stamp(table, rows), clean, redactions)
 
     def quarantine(self, line: int, reason: str, raw: str) -> None:
         """A line no parser could read: kept with its reason, counted once."""

@@ -46,7 +46,11 @@ class FileSink:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._tmp: dict[str, Path] = {}
 
-    def write(self, table: str, batch: pa.Table) -> None:
+    def write(
+        self, table: str, batch: pa.Table, clean: frozenset[str] = frozenset(), redactions: int = 0
+    ) -> None:
+        """Append a batch; `clean` columns were redacted by the caller (`redact_values`), which counted
+        `redactions` marks in them."""
         if batch.num_rows == 0:
             return
         for col in ("ts", "started_at"):
@@ -54,8 +58,8 @@ class FileSink:
                 t = pc.min(batch.column(col)).as_py()
                 if t is not None and (self.earliest is None or t < self.earliest):
                     self.earliest = t
-        batch, n = redact_table(batch)
-        self.redactions += n
+        batch, n = redact_table(batch, clean)
+        self.redactions += n + redactions
         w = self._writers.get(table)
         if w is None:
             d = table_dir(self.lake, table, self.drill)

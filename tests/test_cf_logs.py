@@ -174,7 +174,7 @@ def test_log_pass_is_vectorized_and_fast(tmp_path) -> None:
     class Sink:
         redactions = 0
 
-        def write(self, table, rows) -> None:
+        def write(self, table, rows, clean=frozenset(), redactions=0) -> None:
             pass
 
     ctx = FileContext(DrillConfig(id="d", root=tmp_path), "x.log", tmp_path / "x.log", text.encode(), Sink())

@@ -47,7 +47,7 @@ class MemorySink:
     def __init__(self) -> None:
         self.batches: dict[str, list[pa.Table]] = {}
 
-    def write(self, table: str, batch: pa.Table) -> None:
+    def write(self, table: str, batch: pa.Table, clean: frozenset = frozenset(), redactions: int = 0) -> None:
         assert batch.schema.equals(SCHEMAS[table]), f"{table}: batch schema differs from ingest/schema.py"
         self.batches.setdefault(table, []).append(batch)
 

@@ -95,13 +95,19 @@ def _chain(e: pl.Expr) -> pl.Expr:
     return e
 
 
-def redact_table(table: pa.Table) -> tuple[pa.Table, int]:
+def redact_table(table: pa.Table, clean: frozenset[str] | set[str] = frozenset()) -> tuple[pa.Table, int]:
     """Redact every free-text string column of an Arrow table (vectorized with polars); returns (table, count).
 
-    The count is the number of `[REDACTED]` marks added, so overlapping patterns count one secret once."""
+    The count is the number of `[REDACTED]` marks added, so overlapping patterns count one secret once.
+    `clean`: columns the caller built from values it already passed through `redact_values` (a few distinct
+    values repeated on millions of rows: redacting them once is the same and costs nothing)."""
     total = 0
     for i, f in enumerate(table.schema):
-        if f.name in SKIP or not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type)):
+        if (
+            f.name in SKIP
+            or f.name in clean
+            or not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+        ):
             continue
         s = pl.from_arrow(table.column(i))
         assert isinstance(s, pl.Series)
@@ -110,3 +116,10 @@ def redact_table(table: pa.Table) -> tuple[pa.Table, int]:
             total += n
             table = table.set_column(i, f, red.to_arrow().cast(f.type))
     return table, total
+
+
+def redact_values(values: list[str]) -> tuple[list[str], list[int]]:
+    """Redact distinct values (e.g. one per series); returns them and the marks added to each, so a caller
+    repeating value k on n rows counts n * marks[k], as redacting every row would."""
+    out = [redact_text(v) for v in values]
+    return [v for v, _ in out], [n for _, n in out]

@@ -44,6 +44,7 @@ from ingest.parsers._hw_series import (
     probe_capability,
     split_selector,
 )
+from transforms.redact import redact_values
 
 _SEP = re.compile(r"^sep=(.)$")
 _TIME_COLS = ("time", "timestamp")
@@ -247,6 +248,7 @@ def _row(ctx: FileContext, f: _Frame, n: int, raw: str, cells: list[str]) -> Non
 FAST_BYTES = 32 << 20
 _FAST_TS = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:[+-]\d\d:\d\d|Z)$"
 _HEADERISH = r"(?i)^[\s\"\ufeff]*(?:time|timestamp|series)[\"\s]*[,;\t]"
+_PLAIN_NUMBER = r"^[+-]?[0-9.eE+-]+$"  # what float() reads the same way (no inf, nan, 1_000)
 
 
 class _Fallback(Exception):
@@ -291,7 +293,7 @@ def fast_long(ctx: FileContext) -> bool:
         with tempfile.TemporaryDirectory(prefix="drillscope-hw-") as tmp:
             spool = _Spool(Path(tmp) / "rows.arrow")
             for block in ctx.blocks(FAST_BYTES):
-                _fast_block(buf, frame, delim, block, ctx.line_offset, spool, pl)
+                _fast_block(buf, frame, delim, block, ctx.line_offset, ctx.block_lines, spool, pl)
             spool.close()
             _fast_emit(ctx, buf, frame, spool, pl)
     except _Fallback:
@@ -393,123 +395,174 @@ def _median_us(hist: list[tuple[int, int]]) -> float | None:
 
 
 def _fast_block(
-    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, spool: _Spool, pl: Any
+    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, nlines: int, spool: _Spool, pl: Any
 ) -> None:
-    text, _ = decode(block)
-    lines = pl.Series("raw", split_lines(text), dtype=pl.String)
-    if line0 == 0:
-        lines = lines.slice(1)  # the header
+    if line0 == 0:  # the header line
+        cut = block.find(b"\n") + 1 or len(block)
+        block, line0, nlines = block[cut:], 1, nlines - 1
         buf.count(ignorable=1)
-        line0 = 1
-    df = pl.DataFrame({"raw": lines}).with_row_index("line", offset=line0 + 1)
+    if not block:
+        return
+    cells = _read_cells(block, f, delim, line0, nlines, pl)
+    if cells is None:
+        cells = _split_cells(buf, f, delim, block, line0, pl)
+    _fast_rows(buf, f, delim, block, line0, cells, spool, pl)
+
+
+def _read_cells(block: bytes, f: _Frame, delim: str, line0: int, nlines: int, pl: Any) -> Any:
+    """The block through polars' native CSV reader (multi-threaded, no Python strings): one row per line,
+    cells as printed. None when the block needs the line splitter: quotes (csv.reader unquotes them), NUL,
+    a lone CR, bytes that are not UTF-8, a row with too many fields, or a row count that is not the line
+    count. A row with too few fields reads with a null last cell, like a row whose last cell is empty:
+    `_fast_rows` sends both to the row path, which tells them apart."""
+    if b'"' in block or b"\x00" in block:
+        return None
+    if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):  # (`in` first: a count costs)
+        return None
+    try:
+        df = pl.read_csv(
+            block,
+            has_header=False,
+            separator=delim,
+            quote_char=None,
+            new_columns=[f"c{i}" for i in range(len(f.cols))],
+            schema={f"c{i}": pl.String for i in range(len(f.cols))},
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:  # too many fields, bad UTF-8, a short first row, ...
+        return None
+    if df.height != nlines:
+        return None
+    last = f"c{len(f.cols) - 1}"
+    return df.select(
+        pl.int_range(line0 + 1, line0 + 1 + df.height, dtype=pl.Int64).alias("line"),
+        pl.col(f"c{f.tcol}").alias("ts_txt"),
+        pl.col(f"c{f.name_col}").alias("name"),
+        pl.col(f"c{f.value_col}").alias("val_txt"),
+        *[pl.col(f"c{i}").alias(f"l{i}") for i in f.label_cols],
+        pl.col(last).is_null().alias("suspect"),
+    )
+
+
+def _split_cells(buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, pl: Any) -> Any:
+    """The block split into lines and cells by polars string functions (after decoding as `decode` does):
+    the path for blocks `_read_cells` declines. Rows it cannot split as they are (quotes, a wrong field
+    count) are marked `suspect` for the row path."""
+    text, _ = decode(block)
+    df = pl.DataFrame({"raw": pl.Series("raw", split_lines(text), dtype=pl.String)}).with_row_index(
+        "line", offset=line0 + 1
+    )
     ncols = len(f.cols)
-    line = pl.col("raw").str.strip_chars()
-    df = df.with_columns(
-        blank=line == "",
-        hdr=pl.col("raw").str.contains(_HEADERISH),
-        quoted=pl.col("raw").str.contains('["\r\x00]'),  # what csv.reader reads otherwise than split
-        nf=pl.col("raw").str.count_matches(delim, literal=True) + 1,
-    )
-    n_blank = int(df["blank"].sum())
-    if n_blank:  # ignorable; a header after one is a new Grafana frame: the check below sends it away
+    blank = pl.col("raw").str.strip_chars() == ""
+    n_blank = int(df.select(blank.sum()).item())
+    if n_blank:  # ignorable
         buf.count(ignorable=n_blank)
-        df = df.filter(~pl.col("blank"))
-    if df["hdr"].any():
-        raise _Fallback
-    parts = pl.col("raw").str.split(delim, inclusive=False)
-    simple = df.filter(~pl.col("quoted") & (pl.col("nf") == ncols)).select("line", "raw", parts.alias("c"))
-    cell = [pl.col("c").list.get(i).str.strip_chars() for i in range(ncols)]
-    ts_txt = cell[f.tcol]
-    val_txt = cell[f.value_col]
-    simple = simple.with_columns(
-        ts_txt=ts_txt,
-        name=cell[f.name_col],
-        val_txt=val_txt,
-        **{f"l{i}": cell[i] for i in f.label_cols},
-    ).with_columns(
-        us=pl.when(pl.col("ts_txt").str.contains(_FAST_TS))
-        .then(
-            pl.col("ts_txt")
-            .str.replace(r"Z$", "+00:00")
-            .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False)
-        )
-        .dt.epoch("us"),
-        value=pl.col("val_txt").cast(pl.Float64, strict=False),
-        empty=(pl.col("val_txt") == "") | (pl.col("val_txt").str.to_lowercase() == "null"),
+        df = df.filter(~blank)
+    suspect = pl.col("raw").str.contains('["\r\x00]') | (
+        pl.col("raw").str.count_matches(delim, literal=True) + 1 != ncols
     )
+    cell = [pl.col("c").list.get(i, null_on_oob=True).str.strip_chars() for i in range(ncols)]
+    return df.with_columns(c=pl.col("raw").str.split(delim, inclusive=False), suspect=suspect).select(
+        pl.col("line").cast(pl.Int64),
+        cell[f.tcol].alias("ts_txt"),
+        cell[f.name_col].alias("name"),
+        cell[f.value_col].alias("val_txt"),
+        *[cell[i].alias(f"l{i}") for i in f.label_cols],
+        "suspect",
+    )
+
+
+def _fast_rows(
+    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, cells: Any, spool: _Spool, pl: Any
+) -> None:
+    """Rows the vectorized rules take are spooled; the others go through `_row` one by one (rare)."""
+    keys = ["name", *[f"l{i}" for i in f.label_cols]]
+    zulu = bool(cells.select(pl.col("ts_txt").str.ends_with("Z").any()).item())
+    ts = pl.col("ts_txt").str.replace(r"Z$", "+00:00") if zulu else pl.col("ts_txt")
+    val = pl.col("val_txt")
+    # one lazy pass (polars runs it on both cores; the eager calls ran one expression at a time)
+    cells = (
+        cells.lazy()
+        .with_columns(
+            h=pl.struct(keys).hash(),  # the series key, looked up below per distinct value
+            us=pl.when(pl.col("ts_txt").str.contains(_FAST_TS))
+            .then(ts.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False))
+            .dt.epoch("us"),
+            value=val.cast(pl.Float64, strict=False),
+            empty=val.is_null() | (val == ""),
+            plain=val.str.contains(_PLAIN_NUMBER),
+        )
+        .collect()
+    )
+    # one series id per distinct (name, labels) (a 64-bit hash of the key cells: collisions ~ n²/2⁶⁵)
+    uniq = cells.unique(subset="h", keep="first", maintain_order=True)
+    sids = [_sid(f, spool, tup[0], tup[1:]) for tup in uniq.select(keys).iter_rows()]
     ok = (
-        pl.col("us").is_not_null()
-        & (pl.col("name") != "")
-        & (
-            pl.col("empty")
-            | (pl.col("value").is_not_null() & pl.col("val_txt").str.contains(r"^[+-]?[0-9.eE+-]+$"))
-        )
+        ~pl.col("suspect")
+        & pl.col("sid").is_not_null()
+        & pl.col("us").is_not_null()
+        & (pl.col("empty") | (pl.col("value").is_finite() & pl.col("plain")))
     )
-    good = simple.filter(ok)
+    cells = cells.with_columns(
+        sid=pl.col("h").replace_strict(uniq["h"], pl.Series(sids, dtype=pl.Int32), default=None)
+    ).with_columns(ok=ok.fill_null(False))
+    good = cells.filter("ok")
     buf.count(parsed=good.height)
-    rows = good.filter(~pl.col("empty") & ~pl.col("value").is_nan())
-    # rows the vectorized rules do not cover: the row path, one by one (rare)
-    slow = df.join(good.select("line"), on="line", how="anti", maintain_order="left")
+    out = good.filter(~pl.col("empty")).select("sid", "us", "value", pl.col("val_txt").alias("rawv"), "line")
+    slow = cells.filter(~pl.col("ok"))["line"]
+    if len(slow):
+        ex = _slow_rows(buf, f, delim, block, line0, slow.to_list(), spool, pl)
+        if ex is not None:
+            out = pl.concat([out, ex]).sort("line")
+    spool.write(out, pl)
+
+
+def _sid(f: _Frame, spool: _Spool, name: str | None, cells: tuple) -> int | None:
+    """The series id of a row's (metric, labels) as the row path builds them; None: no name (row path)."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    labels = {f.cols[i]: c.strip() for i, c in zip(f.label_cols, cells, strict=True) if c and c.strip()}
+    sel = split_selector(name)
+    metric = canonical(sel[0]) if sel and sel[0] else canonical(name)
+    if sel:
+        labels.update(sel[1])
+    return spool.sid(metric, labels)
+
+
+def _slow_rows(
+    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, lines: list[int], spool: _Spool, pl: Any
+) -> Any:
+    """The row path for the given lines of the block; their samples as spool rows (None when none)."""
+    raw_lines = split_lines(decode(block)[0])
     f.by_key.clear()
-    for n, raw in slow.select("line", "raw").iter_rows():
-        cells = [c.strip() for c in _cells(raw.lstrip("\ufeff").strip(), delim)]
-        _row(buf, f, n, raw, cells)  # type: ignore[arg-type]
+    for n in lines:
+        raw = raw_lines[n - line0 - 1]
+        line = raw.lstrip("\ufeff").strip()
+        if not line:
+            buf.count(ignorable=1)
+            continue
+        if re.match(_HEADERISH, raw):
+            raise _Fallback  # a second header: Grafana frames
+        _row(buf, f, n, raw, [c.strip() for c in _cells(line, delim)])  # type: ignore[arg-type]
     extra = [
         (spool.sid(s.metric, s.labels), _us(p.ts), p.value, p.raw, p.line)
         for s in f.by_key.values()
         for p in s.points
     ]
     f.by_key.clear()
-    if rows.height:
-        rows = _series_ids(rows, f, spool, pl)
-    out = (
-        rows.select(
-            pl.col("sid").cast(pl.Int32),
-            "us",
-            "value",
-            pl.col("val_txt").alias("rawv"),
-            pl.col("line").cast(pl.Int64),
-        )
-        if rows.height
-        else None
+    if not extra:
+        return None
+    return pl.DataFrame(
+        extra,
+        schema={"sid": pl.Int32, "us": pl.Int64, "value": pl.Float64, "rawv": pl.String, "line": pl.Int64},
+        orient="row",
     )
-    if extra:
-        ex = pl.DataFrame(
-            extra,
-            schema={
-                "sid": pl.Int32,
-                "us": pl.Int64,
-                "value": pl.Float64,
-                "rawv": pl.String,
-                "line": pl.Int64,
-            },
-            orient="row",
-        )
-        out = ex if out is None else pl.concat([out, ex]).sort("line")
-    if out is not None:
-        spool.write(out, pl)
 
 
 def _us(t: datetime) -> int:
     d = t - EPOCH
     return (d.days * 86400 + d.seconds) * 10**6 + d.microseconds
-
-
-def _series_ids(rows: Any, f: _Frame, spool: _Spool, pl: Any) -> Any:
-    """A series id per row: (canonical metric, labels) as the row path builds them, per distinct key."""
-    keys = ["name", *[f"l{i}" for i in f.label_cols]]
-    uniq = rows.select(keys).unique(maintain_order=True)
-    ids = []
-    for tup in uniq.iter_rows():
-        name, cells = tup[0], tup[1:]
-        labels = {f.cols[i]: c for i, c in zip(f.label_cols, cells, strict=True) if c}
-        sel = split_selector(name)
-        metric = canonical(sel[0]) if sel and sel[0] else canonical(name)
-        if sel:
-            labels.update(sel[1])
-        ids.append(spool.sid(metric, labels))
-    uniq = uniq.with_columns(sid=pl.Series(ids, dtype=pl.Int32))
-    return rows.join(uniq, on=keys, how="left", nulls_equal=True)
 
 
 def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any) -> None:
@@ -518,8 +571,9 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
         ctx.quarantine_many(sorted(buf.bad))
     if spool.writer is None:
         return
-    metrics = [m for m, _ in spool.keys]
-    labels_json = [lab for _, lab in spool.keys]
+    # metric, labels and the probe detail are the same on every row of a series: redacted once per series
+    metrics, m_marks = redact_values([m for m, _ in spool.keys])
+    labels_json, l_marks = redact_values([lab for _, lab in spool.keys])
     interval = spool.intervals(pl)
     series = pl.DataFrame(
         {
@@ -527,15 +581,19 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
             "metric": metrics,
             "labels": labels_json,
             "interval_s": [interval.get(i) for i in range(len(metrics))],
+            "marks": [a + b for a, b in zip(m_marks, l_marks, strict=True)],
         },
-        schema_overrides={"interval_s": pl.Float64},
+        schema_overrides={"interval_s": pl.Float64, "marks": pl.Int64},
     )
-    caps: dict[int, tuple[str, str, str]] = {}
+    caps: dict[int, tuple[str, str, str, int]] = {}
     for sid, (metric, _) in enumerate(spool.keys):
-        cap = probe_capability(Series(metric=metric, labels=spool.labels[sid]))
+        s = Series(metric=metric, labels=spool.labels[sid])
+        cap = probe_capability(s)
         if cap is not None:
-            caps[sid] = (cap[0], cap[1], _detail(Series(metric=metric, labels=spool.labels[sid]), "\x00"))
-    if any(kind == "counter" for _, kind, _ in caps.values()):
+            # the value (a number: no secret pattern can match it) goes in place of the NUL
+            (dfmt,), (marks,) = redact_values([_detail(s, "\x00")])
+            caps[sid] = (cap[0], cap[1], dfmt, marks)
+    if any(c[1] == "counter" for c in caps.values()):
         raise _Fallback  # cumulative counters need their series sorted: the row path does that
     import pyarrow as pa
 
@@ -557,12 +615,20 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
                     interval_s="interval_s",
                     source_line="line",
                 ).to_arrow(),
+                clean=_CLEAN_METRICS,
+                redactions=int(b["marks"].sum()),
             )
             if caps:
                 _fast_probes(ctx, b.filter(pl.col("sid").is_in(list(caps))), caps, ts, pl)
 
 
-def _fast_probes(ctx: FileContext, b: Any, caps: dict[int, tuple[str, str, str]], ts: Any, pl: Any) -> None:
+_CLEAN_METRICS = frozenset({"metric", "labels"})
+_CLEAN_PROBES = frozenset({"detail"})
+
+
+def _fast_probes(
+    ctx: FileContext, b: Any, caps: dict[int, tuple[str, str, str, int]], ts: Any, pl: Any
+) -> None:
     if not b.height:
         return
     cap = pl.DataFrame(
@@ -571,6 +637,7 @@ def _fast_probes(ctx: FileContext, b: Any, caps: dict[int, tuple[str, str, str]]
             "capability": [c[0] for c in caps.values()],
             "pkind": [c[1] for c in caps.values()],
             "dfmt": [c[2] for c in caps.values()],
+            "pmarks": pl.Series([c[3] for c in caps.values()], dtype=pl.Int64),
         }
     )
     b = b.join(cap, on="sid", how="left", maintain_order="left")
@@ -596,4 +663,4 @@ def _fast_probes(ctx: FileContext, b: Any, caps: dict[int, tuple[str, str, str]]
         .then(pl.lit("ok"))
         .otherwise(pl.lit("failed"))
     )
-    ctx.emit("probes", p.to_arrow())
+    ctx.emit("probes", p.to_arrow(), clean=_CLEAN_PROBES, redactions=int(b["pmarks"].sum()))
