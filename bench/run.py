@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -80,57 +81,86 @@ def gen_cf(path: Path, lines: int) -> None:
             k += 1
 
 
-HW_METRICS = [
-    ("health.check.cliCommand.push", "", [1, 1, 1, 0, -1]),
-    ("health.check.cliCommand.login", "", [1, 1, 1, 1, 0]),
-    ("health.check.OpsMan.available", "", [1]),
-    ("health.check.CanaryApp.available", "", [1, 1, 0]),
-    ("health.check.bosh.director.success", "", [1, 1, -1]),
-    ("Diego.AvailableFreeChunks", "count", [46, 44, 12, 3, 51]),
-    ("Diego.TotalPercentageAvailableMemoryCapacity.5M", "percent", [0.5835, 0.41, 0.2207]),
-    ("Firehose.LossRate.1M", "percent", [0.000463, 0.0, 0.0121]),
-    ("health.check.cliCommand.probe.available", "", [1]),
-    ("uaa.throughput.rate.1M", "count", [88, 91, 40]),
+# A quarter of Healthwatch 1.x data for one foundation, as an operator exports it for the quarterly report:
+# the five health checks (foundation-wide) and per-VM indicators, every 30 s over 2019Q1 (Asia/Seoul),
+# as many VMs as the row count asks for (50 M rows: 5 checks + 188 VM series).
+HW_CHECKS = [
+    "health.check.cliCommand.push",
+    "health.check.cliCommand.login",
+    "health.check.OpsMan.available",
+    "health.check.CanaryApp.available",
+    "health.check.bosh.director.success",
 ]
+HW_VM_METRICS = [
+    ("Diego.AvailableFreeChunks", "count", "diego_cell"),
+    ("Diego.TotalPercentageAvailableMemoryCapacity.5M", "percent", "diego_cell"),
+    ("system.cpu.user", "percent", "router"),
+    ("system.mem.percent", "percent", "diego_cell"),
+    ("system.disk.system.percent", "percent", "doppler"),
+]
+HW_STEP_S = 30
+HW_STEPS = 90 * 86400 // HW_STEP_S  # 2019Q1 in Seoul: 90 days
+HW_WEEK = 7 * 86400 // HW_STEP_S
+HW_TOML = """id = "monitoring-bench"
+kind = "monitoring"
+foundation = "cf-bench"
+timezone = "Asia/Seoul"
+slo = 0.999
+"""
 
 
 def gen_hw(path: Path, rows: int) -> None:
     """A Healthwatch 1.x long export (`timestamp,origin,name,value,unit,deployment,job,index`, as in the
-    fixture): the ten indicators every 30 s in time order, written with polars in 1 M-row chunks."""
+    fixture) of 2019Q1 with a `kind = "monitoring"` drill.toml beside it: rows in time order, each instant
+    all series (checks first); cf push fails for 10 minutes and cf login for 5 every week (130 and 65
+    minutes in the quarter), push is not run (-1) once a week. Written with polars in 1 M-row chunks."""
     import polars as pl
 
-    nm = len(HW_METRICS)
-    names = pl.Series([m[0] for m in HW_METRICS])
-    units = pl.Series([m[1] for m in HW_METRICS])
-    t0 = datetime(2019, 1, 3, 1, 0, 5, tzinfo=UTC)
+    (path.parent / "drill.toml").write_text(HW_TOML)
+    n_series = max(len(HW_CHECKS) + 1, -(-rows // HW_STEPS))
+    series = [(name, "", "healthwatch", "healthwatch-forwarder", 0) for name in HW_CHECKS]
+    for k in range(n_series - len(HW_CHECKS)):
+        name, unit, job = HW_VM_METRICS[k % len(HW_VM_METRICS)]
+        series.append((name, unit, "bosh-system-metrics-forwarder", job, k // len(HW_VM_METRICS)))
+    names = pl.Series([s[0] for s in series])
+    units = pl.Series([s[1] for s in series])
+    origins = pl.Series([s[2] for s in series])
+    jobs = pl.Series([s[3] for s in series])
+    index = pl.Series([f"{s[4]:08x}-3b4d-4e5f-9a8b-{zlib.crc32(s[3].encode()):012d}" for s in series])
+    t0 = datetime(2018, 12, 31, 15, 0, 0, tzinfo=UTC)  # 2019-01-01 00:00 KST
     with open(path, "wb") as out:
         out.write(b"timestamp,origin,name,value,unit,deployment,job,index\n")
         for start in range(0, rows, 1_000_000):
             n = min(1_000_000, rows - start)
             i = pl.int_range(start, start + n, eager=True)
-            m = (i % nm).cast(pl.Int32)
-            step = i // nm
-            vals = pl.Series([float(v) for _, _, vs in HW_METRICS for v in vs])
-            offs = [0]
-            for _, _, vs in HW_METRICS:
-                offs.append(offs[-1] + len(vs))
-            lens = pl.Series([len(vs) for _, _, vs in HW_METRICS])
-            first = pl.Series(offs[:-1])
-            df = pl.DataFrame({"i": i, "m": m, "step": step}).with_columns(
-                ts=(pl.lit(t0) + pl.duration(seconds=pl.col("step") * 30, milliseconds=pl.col("m") * 13))
+            df = pl.DataFrame({"sid": (i % n_series).cast(pl.Int32), "step": i // n_series})
+            week = pl.col("step") % HW_WEEK
+            sid = pl.col("sid")
+            check = (
+                pl.when((sid == 0) & (week == 1234))
+                .then(pl.lit("-1"))
+                .when((sid == 0) & (week >= 5000) & (week < 5020))
+                .then(pl.lit("0"))
+                .when((sid == 1) & (week >= 5000) & (week < 5010))
+                .then(pl.lit("0"))
+                .otherwise(pl.lit("1"))
+            )
+            gauge = ((pl.col("step") * 7919 + sid * 104729) % 10000 / 100).cast(pl.String)
+            df = df.with_columns(
+                ts=(pl.lit(t0) + pl.duration(seconds=pl.col("step") * HW_STEP_S, milliseconds=sid * 7 % 1000))
                 .dt.convert_time_zone("Asia/Seoul")
                 .dt.strftime("%Y-%m-%dT%H:%M:%S%.3f%:z"),
-                value=vals.gather(first.gather(m) + (step % lens.gather(m))).cast(pl.String),
+                value=pl.when(sid < len(HW_CHECKS)).then(check).otherwise(gauge),
             )
             df.select(
                 pl.col("ts").alias("timestamp"),
-                pl.lit("healthwatch").alias("origin"),
-                names.gather(df["m"]).alias("name"),
-                pl.col("value").str.replace(r"\.0$", ""),
-                units.gather(df["m"]).alias("unit"),
-                pl.lit("p-healthwatch-5f3c0a9d2b7e41c6a8d1").alias("deployment"),
-                pl.lit("healthwatch-forwarder").alias("job"),
-                pl.lit("6c1f0e2a-3b4d-4e5f-9a8b-7c6d5e4f3a2b").alias("index"),
+                origins.gather(df["sid"]).alias("origin"),
+                names.gather(df["sid"]).alias("name"),
+                "value",
+                units.gather(df["sid"]).alias("unit"),
+                pl.lit("cf-bench").alias("deployment"),
+                jobs.gather(df["sid"]).alias("job"),
+                index.gather(df["sid"]).alias("index"),
             ).write_csv(out, include_header=False, quote_style="never")
 
 
@@ -367,8 +397,9 @@ def measure(
         )
         print(f"  {tool:<11} {secs:8.2f} s  {size / 1e6 / secs:7.1f} MB/s  peak {rss:6.0f} MiB", flush=True)
 
-    out = tmp / "out"
-    r, wall, rss = _child("drillscope", str(path), str(out))
+    out = tmp.parent / f"{kind}-out"
+    # the Healthwatch export is ingested as its monitoring folder (with its drill.toml): the quarterly needs it
+    r, wall, rss = _child("drillscope", str(path.parent if kind == "hw" else path), str(out))
     if r.get("status") not in ("ok", "partial"):
         print(f"  drillscope status {r.get('status')}: {r.get('message')}")
     count = r.get("lines")

@@ -5,8 +5,9 @@
 -- Applied: drill.toml `[clock_offsets]` always; the estimates only with --align, only those marked `applicable`
 -- (a point estimate whose bounds exclude 0), and never over a drill.toml key of the same drill.
 -- Correction: ts = ts_original − offset_s (offset_s = source clock − reference, see 10_estimate.sql).
--- Tables: events, probes, alerts, metrics, vm_states get `ts_original` (= ts when nothing applies), and `ts` is
--- shifted for the rows of a corrected source. Exceptions, because those times come from the director's clock:
+-- Tables: events, probes, alerts, metrics, vm_states carry `ts_original` (= ts when nothing applies: load_lake in
+-- drillscope/build.py loads it as a copy of ts, cheaper than an UPDATE of every row), and `ts` is shifted here
+-- for the rows of a corrected source only. Exceptions, because those times come from the director's clock:
 -- bosh_table `events` (the Time column of `bosh events`) and vm_states not timed by an operator `date` line
 -- (ts_basis <> 'date_line'). alerts.sent_at / received_at stay as the mail headers say (mail_delay reads them
 -- with ts_original). bosh_tasks and cck_problems are director times and are never shifted.
@@ -48,33 +49,23 @@ LEFT JOIN clock_corrections bytype
        ON bytype.drill = f.drill AND bytype.key_kind = 'source_type' AND bytype.key = f.source_type
 WHERE coalesce(byfile.offset_s, bytype.offset_s, 0) <> 0;
 
-ALTER TABLE events ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
-UPDATE events SET ts_original = ts;
 UPDATE events SET ts = events.ts - s.shift
 FROM align_file_shift s
 WHERE s.drill = events.drill AND s.source_file = events.source_file AND s.source_type = events.source_type
   AND events.source_type <> 'bosh_table';
 
-ALTER TABLE probes ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
-UPDATE probes SET ts_original = ts;
 UPDATE probes SET ts = probes.ts - s.shift
 FROM align_file_shift s
 WHERE s.drill = probes.drill AND s.source_file = probes.source_file AND s.source_type = probes.source_type;
 
-ALTER TABLE alerts ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
-UPDATE alerts SET ts_original = ts;
 UPDATE alerts SET ts = alerts.ts - s.shift
 FROM align_file_shift s
 WHERE s.drill = alerts.drill AND s.source_file = alerts.source_file AND s.source_type = alerts.source_type;
 
-ALTER TABLE metrics ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
-UPDATE metrics SET ts_original = ts;
 UPDATE metrics SET ts = metrics.ts - s.shift
 FROM align_file_shift s
 WHERE s.drill = metrics.drill AND s.source_file = metrics.source_file AND s.source_type = metrics.source_type;
 
-ALTER TABLE vm_states ADD COLUMN ts_original TIMESTAMP WITH TIME ZONE;
-UPDATE vm_states SET ts_original = ts;
 UPDATE vm_states SET ts = vm_states.ts - s.shift
 FROM align_file_shift s
 WHERE s.drill = vm_states.drill AND s.source_file = vm_states.source_file
