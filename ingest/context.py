@@ -174,8 +174,8 @@ class FileContext:
         `cut` (a pattern matching the `\\n` before a record head) cuts at the first record head past
         `size` instead of the last line end, so a multi-line record never spans two blocks.
         While iterating, `line_offset` is the number of physical lines before the block, `block_lines`
-        the number in it, and `last_block` says whether it is the last one. Works the same on bytes in memory and on a
-        stream, so a parser written on blocks has one code path.
+        the number in it, and `last_block` says whether it is the last one. Works the same on bytes in
+        memory and on a stream, so a parser written on blocks has one code path.
         """
         self.line_offset, self.last_block = 0, False
         pending: bytes | None = None  # held back one step: the last block must be known as such
@@ -189,6 +189,15 @@ class FileContext:
             parts.append(chunk)
             n += len(chunk)
             while n > size:
+                if cut is None and (i := parts[-1].rfind(b"\n")) >= 0:
+                    # the last line end is in the newest chunk: one copy of the block instead of three
+                    if pending is not None:
+                        yield from self._yield(pending, last=False)
+                    last = parts[-1]
+                    pending = b"".join([*parts[:-1], last[: i + 1]])
+                    parts = [last[i + 1 :]]
+                    n = len(parts[0])
+                    break
                 buf = b"".join(parts) if len(parts) > 1 else parts[0]
                 end = _cut_at(buf, size, cut)
                 if end < 0:  # no cut point past `size` yet: read on

@@ -337,11 +337,8 @@ class _Spool:
         prev = pl.DataFrame(
             {"sid": list(self.last), "us": list(self.last.values())}, schema={"sid": pl.Int32, "us": pl.Int64}
         )
-        d = (
-            pl.concat([prev.with_columns(o=pl.lit(-1, pl.Int64)), df.select("sid", "us", o=pl.col("line"))])
-            .sort("sid", "o", maintain_order=True)
-            .with_columns(gap=pl.col("us").diff().over("sid"))
-        )
+        # rows are in line order and `over` keeps that order inside each series: no sort needed
+        d = pl.concat([prev, df.select("sid", "us")]).with_columns(gap=pl.col("us").diff().over("sid"))
         if (d["gap"] < 0).any():
             self.ordered = False  # a series out of time order: exact spacings from the sorted times
             return
