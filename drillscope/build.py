@@ -17,7 +17,6 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import DrillscopeError
-from ingest.lake import parquet_glob
 from ingest.schema import SCHEMAS
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -64,6 +63,16 @@ def connect_session(con: duckdb.DuckDBPyConnection) -> None:
 ALIGNED = ("events", "probes", "alerts", "metrics", "vm_states")
 
 
+def committed_files(lake: Path, table: str) -> list[str]:
+    """The table's Parquet files of committed inputs: `<sha256>.parquet` whose input has its `ingest_files`
+    row (the commit marker, written last). A run killed between the renames and the marker leaves files
+    the next ingest replaces; until then they are not read. `drills` and `ingest_files` are read whole."""
+    files = sorted((lake / table).glob("*/*.parquet"))
+    if table in ("drills", "ingest_files"):
+        return [str(f) for f in files]
+    return [str(f) for f in files if (lake / "ingest_files" / f.parent.name / f.name).exists()]
+
+
 def load_lake(con: duckdb.DuckDBPyConnection, lake: Path) -> dict[str, int]:
     """One table per lake table, typed by its schema even when the lake holds no file for it."""
     counts = {}
@@ -71,10 +80,11 @@ def load_lake(con: duckdb.DuckDBPyConnection, lake: Path) -> dict[str, int]:
         empty = schema.empty_table()  # noqa: F841 (read by DuckDB's replacement scan)
         cols = "*, ts AS ts_original" if name in ALIGNED else "*"
         con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT {cols} FROM empty')
-        if list((lake / name).glob("*/*.parquet")):
+        files = committed_files(lake, name)
+        if files:
             con.execute(
                 f'INSERT INTO "{name}" BY NAME SELECT {cols} FROM read_parquet(?, union_by_name = true)',
-                [parquet_glob(lake, name)],
+                [files],
             )
         counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
     return counts

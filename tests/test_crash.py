@@ -168,6 +168,30 @@ def test_killed_ingest_leaves_no_partial_file_and_tmp_is_never_read(tmp_path: Pa
     assert not stale.exists()
 
 
+def test_build_reads_only_committed_inputs(tmp_path: Path) -> None:
+    """An input's table files renamed into place but without its `ingest_files` row (a kill between the
+    renames and the marker) are not read; the next ingest commits it and build reads it again."""
+    out = tmp_path / "out"
+    drill = SAMPLES / "2019-01-03-az2"
+    assert run("ingest", str(drill), "--out", str(out)).returncode == 0
+    q = "select count(*) as n from events where source_file = 'bosh/task_1244_event.jsonl'"
+    before = run("sql", q, "--out", str(out), "-f", "csv").stdout
+    assert before.split()[-1] != "0"
+    sha = next(
+        r["sha256"]
+        for f in (out / "lake" / "ingest_files").glob("*/*.parquet")
+        for r in pq.read_table(f).to_pylist()
+        if r["source_file"] == "bosh/task_1244_event.jsonl"
+    )
+    marker = next((out / "lake" / "ingest_files").glob(f"*/{sha}.parquet"))
+    marker.unlink()
+    assert next((out / "lake" / "events").glob(f"*/{sha}.parquet")).exists()
+    assert run("build", "--out", str(out)).returncode == 0
+    assert run("sql", q, "--out", str(out), "-f", "csv").stdout.split()[-1] == "0"
+    assert run("ingest", str(drill), "--out", str(out)).returncode == 0
+    assert run("sql", q, "--out", str(out), "-f", "csv").stdout == before
+
+
 def test_two_writers_race(tmp_path: Path) -> None:
     """Two `drillscope ingest` on one --out at once: one waits for nobody and stops with one clear line;
     the other completes; the lake and database are the ones a single run makes."""
