@@ -518,11 +518,9 @@ def main() -> None:
     free = shutil.disk_usage(base).free
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC  {platform.node()}  nproc {os.cpu_count()}  "
           f"load {os.getloadavg()[0]:.1f}  free disk {free / 2**30:.0f} GiB under {base}")  # fmt: skip
-    plan: list[tuple[str, str, str, object, str]] = []
+    plan: list[tuple[str, str, str, int, str]] = []
     for mb in sizes["bosh_mb"] if "bosh" in only else []:
-        plan.append(
-            ("bosh", f"bosh debug {mb} MiB", "task_debug.log", lambda p, mb=mb: gen_bosh(p, mb), "lines")
-        )
+        plan.append(("bosh", f"bosh debug {mb} MiB", "task_debug.log", mb, "lines"))
     if "cf" in only:
         n = sizes["cf_lines"]
         plan.append(("cf", f"cf logs {n / 1e6:g} M lines", "cf_logs.txt", n, "lines"))
