@@ -20,6 +20,7 @@ from drillscope.cli import app
 from ingest.errors import DrillscopeError
 from ingest.pipeline import ingest_inputs
 from reports.skew import skew_section
+from tests.conftest import commit_inputs
 from tests.test_sql_models import HandLake
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -143,6 +144,7 @@ def test_estimate_laptop_35s_fast_nothing_moves_without_opt_in(hand: HandLake) -
 
 def test_align_applies_the_estimate(hand: HandLake) -> None:
     fast_laptop(hand)
+    commit_inputs(hand.lake)
     hand.result = build(hand.out, align=True)
     assert cf_first_failure(hand) == {
         "ts": "2019-01-03T01:00:00+00:00",
@@ -192,6 +194,7 @@ def test_drill_toml_offset_shifts_cf_cli_and_keeps_ts_original(hand: HandLake) -
 
 def test_drill_toml_file_key_wins_and_beats_the_estimate(hand: HandLake) -> None:
     fast_laptop(hand, {"clock_offsets": {"cf/push_probe.log": 30.5}})
+    commit_inputs(hand.lake)
     hand.result = build(hand.out, align=True)
     # the file key applies (30.5 s); the cf_cli estimate (35 s) applies to cf_cli files without a key: none here
     assert cf_first_failure(hand)["ts"] == "2019-01-03T01:00:04.500000+00:00"
@@ -312,6 +315,7 @@ def test_report_section_escapes_and_shows_both_tables(hand: HandLake) -> None:
 
 def test_cli_build_align_flag(hand: HandLake) -> None:
     fast_laptop(hand)
+    commit_inputs(hand.lake)
     res = CliRunner().invoke(app, ["build", "--out", str(hand.out), "--align"])
     assert res.exit_code in (0, 1), res.output  # 1 only for audit violations of the hand-made lake
     assert hand.one("select origin from clock_skew") == "estimate"

@@ -12,6 +12,7 @@ import pytest
 from drillscope.build import build
 from drillscope.export import L2T_COLUMNS, export
 from ingest.errors import UsageError
+from tests.conftest import commit_inputs
 from tests.test_report import DRILL, _lake
 
 
@@ -19,6 +20,7 @@ from tests.test_report import DRILL, _lake
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("export")
     _lake(out)
+    commit_inputs(out / "lake")
     build(out)
     return out
 

@@ -16,6 +16,7 @@ from drillscope.output import rows
 from drillscope.query import query
 from ingest.lake import write_atomic
 from tests.browser import check_page, needs_chromium
+from tests.conftest import commit_inputs
 
 NY = ZoneInfo("America/New_York")
 
@@ -75,6 +76,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
         injected_at=ny(2019, 1, 10, 10, 0),
         recovered_at=ny(2019, 1, 10, 11, 0),
     )
+    commit_inputs(lake)
     build(out)
     return out
 

@@ -15,6 +15,7 @@ from drillscope.build import build
 from ingest.lake import write_atomic
 from reports.render import write_report
 from tests.browser import check_page, needs_chromium
+from tests.conftest import commit_inputs
 
 XSS = "<img src=x onerror=window.__xss=1>"
 DRILL = "2019-01-03-az1"
@@ -171,6 +172,7 @@ def _lake(out: Path) -> Path:
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
     _lake(out)
+    commit_inputs(out / "lake")
     build(out)
     write_report(out)
     return out / "report"
@@ -283,6 +285,7 @@ def test_hangul_renders_in_png() -> None:
 
 def test_korean_report(tmp_path: Path) -> None:
     _lake(tmp_path)
+    commit_inputs(tmp_path / "lake")
     build(tmp_path)
     write_report(tmp_path, [DRILL], lang="ko")
     text = (tmp_path / "report" / DRILL / "index.html").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import pytest
 
 from drillscope.build import SQL_DIR, connect_session
 from drillscope.output import rows as plain_rows
+from tests.conftest import commit_inputs
 from tests.test_sql_models import (
     HandLake,
     duplicate_mails,
@@ -143,12 +144,14 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_build_cli_exit_codes(hand: HandLake, tmp_path: Path) -> None:
     clean(hand)
+    commit_inputs(hand.lake)
     ok = _cli("build", "--out", str(hand.out))
     assert ok.returncode == 0, ok.stderr
     assert "0 audit violations" in ok.stderr
 
     bad = HandLake(tmp_path / "bad")
     broken(bad)
+    commit_inputs(bad.lake)
     res = _cli("build", "--out", str(bad.out))
     assert res.returncode == 1, res.stderr
     assert "audit failing_after_recovery" in res.stderr

@@ -17,6 +17,7 @@ from drillscope.build import SQL_DIR, BuildResult, build
 from drillscope.output import rows as plain_rows
 from drillscope.query import query
 from ingest.lake import write_atomic
+from tests.conftest import commit_inputs
 
 DEFAULT_SOURCE_TYPE = {
     "probes": "cf_cli",
@@ -110,6 +111,7 @@ class HandLake:
         )
 
     def build(self) -> BuildResult:
+        commit_inputs(self.lake)
         self.result = build(self.out)
         return self.result
 
