@@ -7,7 +7,8 @@ then the real `drillscope.build.build` runs every SQL file and the tests query t
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -816,3 +817,45 @@ def test_summary_formats_long_durations(hand: HandLake) -> None:
     summary = (SQL_DIR / "summary.sql").read_text(encoding="utf-8")
     got = hand.q(summary)
     assert (got[0]["ttr"], got[0]["downtime"]) == ("2942:03", "cf_push 2h05m09s")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_capability_bounds_equal_a_brute_force_count(tmp_path: Path, seed: int) -> None:
+    """known_up/known_down/unknown of random multi-source cf_push probes (gaps, not-run checks, sources at
+    other rates, given or median intervals) against counting every half second of the window by hand."""
+    rng = random.Random(seed)
+    h = HandLake(tmp_path)
+    h.drill("rnd", injected_at="2019-01-03T10:00:00+00:00", recovered_at="2019-01-03T11:00:00+00:00")
+    base = datetime(2019, 1, 3, 9, 50, tzinfo=UTC)
+    for k in range(3):
+        step = rng.choice([20, 30, 60, 90])
+        obs = []
+        for i in range(0, 4800 // step):
+            if rng.random() < 0.15:
+                continue  # a gap in this source's data
+            r = rng.random()
+            ok = None if r < 0.05 else r > 0.3
+            obs.append(((base + timedelta(seconds=i * step + 7 * k)).isoformat(), ok))
+        h.probes("rnd", f"src{k}.log", "cf_push", obs, interval_s=rng.choice([None, step, 45]))
+    h.build()
+    cover = h.q("select ts, interval_s from stg_observations where capability = 'cf_push'")
+    down = h.q("select started_at, ended_at from outages where capability = 'cf_push'")
+    w0 = datetime(2019, 1, 3, 10, tzinfo=UTC)
+
+    def inside(t: datetime, a: str, seconds: float | None = None, b: str | None = None) -> bool:
+        start = datetime.fromisoformat(a)
+        end = start + timedelta(seconds=seconds) if seconds is not None else datetime.fromisoformat(b or a)
+        return start <= t < end
+
+    grid = [w0 + timedelta(seconds=k / 2) for k in range(7200)]
+    covered = [any(inside(t, c["ts"], c["interval_s"]) for c in cover) for t in grid]
+    is_down = [any(inside(t, d["started_at"], b=d["ended_at"]) for d in down) for t in grid]
+    observed = sum(covered) / 2
+    known_down = sum(c and d for c, d in zip(covered, is_down, strict=True)) / 2
+    got = h.q(
+        "select known_up_s, known_down_s, unknown_s from capability_metrics where capability = 'cf_push'"
+    )
+    assert got == [
+        {"known_up_s": observed - known_down, "known_down_s": known_down, "unknown_s": 3600 - observed}
+    ]
+    assert 0 < known_down < observed <= 3600  # the case is not trivial
