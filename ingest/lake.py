@@ -127,6 +127,8 @@ def known_inputs(lake: Path, drill: str) -> dict[str, str]:
             f.unlink(missing_ok=True)  # unreadable marker: the input will simply be ingested again
             continue
         for row in t.to_pylist():
+            if not row["sha256"]:  # an input that could not be read: nothing of it is in the lake
+                continue
             out[row["source_file"]] = row["sha256"]
             for other in filter(None, (row["also_seen_as"] or "").split("\n")):
                 out[other] = row["sha256"]

@@ -230,13 +230,16 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
     for path, rel in drill.files:
         res = FileResult(drill=cfg.id, source_file=rel, source_type="")
         results.append(res)
+        unread = _unread_marker(rel)
         try:
             sc = scan_input(path)
-        except InputError as e:
-            res.status, res.message = "error", str(e)
-        except OSError as e:
-            res.status, res.message = "error", f"cannot read: {e.strerror or e}"
+        except (InputError, OSError) as e:
+            res.status = "error"
+            res.message = str(e) if isinstance(e, InputError) else f"cannot read: {e.strerror or e}"
+            # no content, no sha256: recorded under a name of its path, so the database shows it too
+            lake.write_atomic(lake_dir, "ingest_files", cfg.id, unread, [res.ingest_row() | {"sha256": None}])
         else:
+            (lake.table_dir(lake_dir, "ingest_files", cfg.id) / f"{unread}.parquet").unlink(missing_ok=True)
             res.sha256, res.bytes, res.lines = sc.sha256, sc.bytes, sc.lines
             first = seen.get(res.sha256)
             if first is not None:
@@ -268,6 +271,11 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
                 lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
     _write_drill(cfg, lake_dir)
     return results
+
+
+def _unread_marker(rel: str) -> str:
+    """The ingest_files file name of an input that could not be read (it has no sha256 to be named by)."""
+    return "unread-" + hashlib.sha256(rel.encode()).hexdigest()
 
 
 def _parse_one(

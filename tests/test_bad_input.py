@@ -156,8 +156,9 @@ def test_bad_file(tmp_path: Path, case: Case) -> None:
     p, got = ingest(tmp_path, d)
     name = next(iter(case.content))
     assert p.returncode == case.exit, p.stderr
-    if case.status == "error":  # unreadable: no content hash, so no ingest_files row; the run names it
-        assert name not in got
+    if case.status == "error":  # unreadable: the run names it, ingest_files lists it without a content hash
+        assert got[name]["status"] == "error" and got[name]["sha256"] is None
+        assert case.message in got[name]["message"]
         assert printed(p, name, "error", case.message)
         return
     r = got[name]

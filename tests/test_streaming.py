@@ -215,6 +215,23 @@ def test_streamed_truncated_gzip_is_an_error(lake: Lake, monkeypatch: pytest.Mon
     assert r.status == "error" and "truncated gzip" in r.message
 
 
+def test_unreadable_input_is_in_ingest_files_until_it_reads(lake: Lake) -> None:
+    """An input that cannot be read has no sha256, yet the database lists it as an error; once it reads, that
+    row is gone and the file's own row and rows take its place."""
+    good = BOSH[0].read_bytes()
+    d = lake.drill("d", **{"t.log.gz": gzip.compress(good)[:-200]})
+    lake.ingest(d)
+    q = "select source_file, sha256, status, message from ingest_files"
+    assert lake.q(q) == [
+        {"source_file": "t.log.gz", "sha256": None, "status": "error",
+         "message": "truncated gzip file (the end of the stream is missing)"},
+    ]  # fmt: skip
+    (d / "t.log.gz").write_bytes(gzip.compress(good))
+    lake.ingest(d)
+    (row,) = lake.q(q)
+    assert row["status"] == "ok" and row["sha256"] and lake.one("select count(*) from events") > 0
+
+
 # --- drillscope --help ---------------------------------------------------------------------------------
 def test_help_imports_no_heavy_module() -> None:
     p = subprocess.run(
