@@ -137,6 +137,7 @@ class FileContext:
         self.line_offset = 0  # while iterating `blocks()`: physical lines before the current block
         self.last_block = False  # while iterating `blocks()`: the current block ends the file
         self.block_lines = 0  # while iterating `blocks()`: physical lines in the current block
+        self.on_block: Callable[[int], None] | None = None  # told the size of each block once it is parsed
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -220,6 +221,8 @@ class FileContext:
         self.block_lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
         yield block
         self.line_offset += self.block_lines
+        if self.on_block is not None:
+            self.on_block(len(block))
 
     def _chunks(self, size: int) -> Iterator[bytes]:
         if self._stream is None or self._data is not None:

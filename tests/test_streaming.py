@@ -245,3 +245,18 @@ def test_help_imports_no_heavy_module() -> None:
     modules = {ln.split("|")[-1].strip() for ln in p.stderr.splitlines() if ln.startswith("import time:")}
     heavy = {m for m in modules if m.split(".")[0] in ("polars", "duckdb", "altair", "vl_convert")}
     assert not heavy, sorted(heavy)[:10]
+
+
+def test_progress_moves_through_a_streamed_file(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bar advances block by block inside a big input (in file bytes, a .gz scaled to its size) and
+    each file adds up to exactly its size."""
+    monkeypatch.setattr(pipeline, "STREAM_BYTES", 0)
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 777)
+    monkeypatch.setattr(_hw_csv, "FAST_BYTES", 1500)
+    d = lake.drill("p", **{"long.csv": HW_LONG, "long2.csv.gz": gzip.compress(HW_LONG + b"\n")})
+    steps: list[tuple[str, int]] = []
+    pipeline.ingest_inputs([d], lake.out, progress=lambda name, n: steps.append((name, n)))
+    for name in ("long.csv", "long2.csv.gz"):
+        mine = [n for label, n in steps if label == f"p/{name}"]
+        assert sum(mine) == (d / name).stat().st_size
+        assert len(mine) > 3 and all(n >= 0 for n in mine)
