@@ -169,8 +169,9 @@ class FileContext:
         return self._data is None
 
     def blocks(self, size: int, cut: re.Pattern[bytes] | None = None) -> Iterator[bytes]:
-        """The input as byte blocks of about `size` bytes, each ending at a line end (the last one at
-        the end of the file, with or without a newline); a UTF-8 BOM at the start is dropped.
+        """The input as byte blocks of `size` bytes or a little more (up to the end of the last line in the
+        chunks read so far), each ending at a line end (the last one at the end of the file, with or without
+        a newline); a UTF-8 BOM at the start is dropped.
 
         `cut` (a pattern matching the `\\n` before a record head) cuts at the first record head past
         `size` instead of the last line end, so a multi-line record never spans two blocks.
