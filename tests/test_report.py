@@ -213,7 +213,10 @@ def test_swimlane_spec_data(report: Path) -> None:
         ("cf_push", "2019-01-03T10:29:00Z", "2019-01-03T10:43:00Z")
     ]
     observed = [v for v in vals if v.get("state") == "observed"]
-    assert len(observed) == 40
+    # 40 checks every 60 s, each covering its minute: one island of coverage, not 40 rectangles
+    assert [(v["started_at"], v["ended_at"]) for v in observed] == [
+        ("2019-01-03T10:20:00Z", "2019-01-03T11:00:00Z")
+    ]
     labels = {v["label"]: v["ts"] for v in vals if "label" in v}
     assert labels["injection"] == "2019-01-03T10:25:00Z"
     assert labels["detection"] == "2019-01-03T10:28:00Z"
@@ -291,3 +294,51 @@ def test_korean_report(tmp_path: Path) -> None:
     text = (tmp_path / "report" / DRILL / "index.html").read_text(encoding="utf-8")
     assert "<h2>요약</h2>" in text and "기능별 가용 상태" in text
     assert '<html lang="ko">' in text
+
+
+def test_big_drill_charts_are_summarized(tmp_path: Path) -> None:
+    """A drill with a day of indicators and a debug log's worth of events: the page still renders, metric panels
+    carry <= 400 averaged points per metric (placed at bucket centres) and the event lane one row per bucket
+    that says how many events it stands for (vl-convert ran out of memory on 2 M raw points)."""
+    lake = tmp_path / "lake"
+    write_atomic(
+        lake,
+        "drills",
+        "big",
+        "drill",
+        [{"drill": "big", "kind": "drill", "timezone": "UTC", "director_timezone": "UTC", "has_toml": True,
+          "injected_at": datetime(2019, 1, 3, 10, tzinfo=UTC), "recovered_at": datetime(2019, 1, 3, 11, tzinfo=UTC)}],
+    )  # fmt: skip
+    t0 = datetime(2019, 1, 3, 9, 30, tzinfo=UTC)
+    prov = {"drill": "big", "source_type": "healthwatch", "source_file": "hw.csv"}
+    write_atomic(
+        lake,
+        "metrics",
+        "big",
+        "m",
+        [{"ts": t0 + timedelta(seconds=i), "metric": "cpu", "value": float(i % 2), "interval_s": 1.0,
+          "source_line": i + 2, **prov} for i in range(3 * 3600)],
+    )  # fmt: skip
+    write_atomic(
+        lake,
+        "events",
+        "big",
+        "e",
+        [{"ts": t0 + timedelta(seconds=i // 2), "kind": "log", "severity": "info", "message": f"line {i}",
+          "drill": "big", "source_type": "bosh_debug", "source_file": "debug.log", "source_line": i + 1}
+         for i in range(6000)],
+    )  # fmt: skip
+    commit_inputs(lake)
+    build(tmp_path)
+    write_report(tmp_path, ["big"])
+    specs = _specs(tmp_path / "report" / "big" / "index.html")
+    metrics = [
+        v for v in _values(specs["metrics"]) if v.get("metric") == "cpu" and v.get("value") is not None
+    ]
+    assert len(metrics) == 400 and all(0.45 < v["value"] < 0.55 for v in metrics)  # 0/1 alternating, averaged
+    # the window [09:00, 12:00] holds 09:30 .. 12:00 of the samples: 9,000 s / 400 buckets
+    assert all(v["interval_s"] == 22.5 for v in metrics)
+    events = [v for v in _values(specs["events"]) if "message" in v]
+    counts = [int(v["message"].split(" events; first: ")[0]) for v in events]
+    assert sum(counts) == 6000 and len(events) <= 400
+    assert events[0]["message"] == "16 events; first: line 0" and events[0]["where"] == "debug.log:1"
