@@ -32,9 +32,15 @@ def wall(df: pl.DataFrame, cols: list[str], tz: str) -> pl.DataFrame:
     return df.with_columns(exprs) if exprs else df
 
 
+# Wall-clock ticks: HH:MM, and the date (MM-DD) on a midnight tick, so a window of days does not read 00:00 00:00
+_TICK = (
+    "utcFormat(datum.value, utchours(datum.value) == 0 && utcminutes(datum.value) == 0 ? '%m-%d' : '%H:%M')"
+)
+
+
 def _x(field: str, title: str) -> alt.X:
     return alt.X(
-        f"{field}:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(format="%H:%M", labelAngle=0)
+        f"{field}:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(labelExpr=_TICK, labelAngle=0)
     )
 
 
