@@ -194,7 +194,7 @@ def _drill_page(
     )
     tl_rows = "".join(
         f"<tr><td>{e(fmt_ts(r['ts'], tz))}</td><td class=phase>{e(r['phase'])}</td><td class=msg>{e(r['what'])}</td>"
-        f"<td>{e(r['source_type'])}</td><td><code>{e(r['source_file'])}:{e(r['source_line'])}</code></td></tr>"
+        f"<td>{e(r['source_type'] or '')}</td><td><code>{e(_where(r['source_file'], r['source_line']))}</code></td></tr>"
         for r in timeline.iter_rows(named=True)
     )
     tl_table = (
@@ -339,6 +339,10 @@ def _index(
 
 
 # --- findings, plan vs actual, drill vs drill --------------------------------------------------------------
+
+
+def _where(source_file: str | None, source_line: int | None) -> str:
+    return f"{source_file}:{source_line}" if source_file else ""
 
 
 def _ev_ref(ref: str | None) -> str:

@@ -328,6 +328,15 @@ def test_big_drill_charts_are_summarized(tmp_path: Path) -> None:
           "drill": "big", "source_type": "bosh_debug", "source_file": "debug.log", "source_line": i + 1}
          for i in range(6000)],
     )  # fmt: skip
+    write_atomic(  # a flapping check: 600 one-second outages
+        lake,
+        "probes",
+        "big",
+        "p",
+        [{"ts": datetime(2019, 1, 3, 10, tzinfo=UTC) + timedelta(seconds=i), "capability": "cf_push",
+          "ok": i % 2 == 1, "status": "ok" if i % 2 else "failed", "interval_s": 1.0, "drill": "big",
+          "source_type": "cf_cli", "source_file": "push.log", "source_line": i + 1} for i in range(1200)],
+    )  # fmt: skip
     commit_inputs(lake)
     build(tmp_path)
     write_report(tmp_path, ["big"])
@@ -342,3 +351,13 @@ def test_big_drill_charts_are_summarized(tmp_path: Path) -> None:
     counts = [int(v["message"].split(" events; first: ")[0]) for v in events]
     assert sum(counts) == 6000 and len(events) <= 400
     assert events[0]["message"] == "16 events; first: line 0" and events[0]["where"] == "debug.log:1"
+    # 1,199 degraded timeline rows (600 outages: the first start is the injection): first and last 250, one line for
+    # the 699 between
+    html = (tmp_path / "report" / "big" / "index.html").read_text(encoding="utf-8")
+    timeline = html.split("<table id=timeline>")[1].split("</table>")[0]
+    assert timeline.count("<td class=phase>degraded</td>") == 501
+    assert "… 699 more degraded rows left out of this page (all are in table timeline)" in timeline
+    evidence = html.split("<table id=evidence>")[1].split("</table>")[0]
+    assert (
+        evidence.count("<tr id=") == 1 + 2 * 500
+    )  # drill.toml, and down + restored of the 500 outages shown

@@ -1,12 +1,19 @@
 -- What the log says at each evidence reference of one drill (metric -> file:line).
 -- grain: one row per (reference, matching row); upstream: drill_metrics, outages, findings, plan_steps, events, probes,
 -- alerts, bosh_tasks, vm_states, metrics
-with refs as (
+-- Past 500 outages only the first and last 250 are looked up (the timeline table shows those; all stay in `outages`).
+with shown_outages as (
+    select * from (
+        select *, row_number() over (order by started_at, capability) as k, count(*) over () as n
+        from outages where drill = $drill
+    ) where n <= 500 or k <= 250 or k > n - 250
+),
+refs as (
     select 'injected_at' as what, injected_evidence as ref from drill_metrics where drill = $drill
     union all select 'detected_at', detected_evidence from drill_metrics where drill = $drill
     union all select 'recovered_at', recovered_evidence from drill_metrics where drill = $drill
-    union all select capability || ' down', start_evidence from outages where drill = $drill
-    union all select capability || ' restored', end_evidence from outages where drill = $drill
+    union all select capability || ' down', start_evidence from shown_outages
+    union all select capability || ' restored', end_evidence from shown_outages
     union all select 'finding: ' || rule, evidence from findings where drill = $drill
     union all select 'plan: ' || step, evidence from plan_steps where drill = $drill
 ),
