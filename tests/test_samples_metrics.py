@@ -169,3 +169,19 @@ def test_summary_in_seoul_time(out: Path) -> None:
 def test_samples_pass_the_audits(out: Path) -> None:
     res = build(out)
     assert {a.name: a.rows for a in res.audits if a.rows} == {}
+
+
+def test_chart_markers_stay_in_the_drill_window(out: Path) -> None:
+    """Drill 2's `bosh tasks --recent` lists drill 1's cck task 1234; its rules must not stretch drill 2's charts."""
+    import duckdb
+
+    from drillscope.build import DB_NAME, connect_session
+    from reports.render import report_sql
+
+    con = duckdb.connect(str(out / DB_NAME), read_only=True)
+    connect_session(con)
+    try:
+        labels = report_sql(con, "markers", {"drill": "2019-01-03-az2"})["label"].to_list()
+    finally:
+        con.close()
+    assert labels == ["injection", "detection", "power on", "cck 1244 start", "cck 1244 end", "recovery"]
