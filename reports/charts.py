@@ -47,15 +47,27 @@ def _x(field: str, title: str) -> alt.X:
 def _marker_layers(markers: pl.DataFrame, tz: str, height: float | None = None) -> list[alt.Chart]:
     if markers.is_empty():
         return []
-    m = wall(markers, ["ts"], tz).with_columns(pl.col("ts").str.slice(11, 8).alias("time"))
+    # a label within 1/100 of the span of the one before it is drawn 11 px to the right (else they overprint;
+    # the text is turned 270°, so its dy is the screen x)
+    span = (markers["ts"].max() - markers["ts"].min()).total_seconds() or 1.0  # type: ignore[operator,union-attr]
+    close = (pl.col("ts").diff().dt.total_seconds() < span / 100).fill_null(False)
+    m = (
+        markers.sort("ts")
+        .with_columns(nudge=pl.when(close).then(11).otherwise(0))
+        .pipe(wall, ["ts"], tz)
+        .with_columns(pl.col("ts").str.slice(11, 8).alias("time"))
+    )
     base = alt.Chart(m)
     rule = base.mark_rule(strokeDash=[4, 3], color="#333").encode(
         x=alt.X("ts:T", scale=alt.Scale(type="utc")), tooltip=["label:N", "time:N"]
     )
-    text = base.mark_text(angle=270, align="left", baseline="bottom", dx=4, dy=-2, fontSize=10, y=2).encode(
-        x=alt.X("ts:T", scale=alt.Scale(type="utc")), text="label:N"
-    )
-    return [rule, text]
+    texts = [
+        base.transform_filter(f"datum.nudge == {n}")
+        .mark_text(angle=270, align="left", baseline="bottom", dx=4, dy=-2 + n, fontSize=10, y=2)
+        .encode(x=alt.X("ts:T", scale=alt.Scale(type="utc")), text="label:N")
+        for n in (0, 11)
+    ]
+    return [rule, *texts]
 
 
 def swimlanes(lanes: pl.DataFrame, markers: pl.DataFrame, tz: str, labels: Labels) -> alt.LayerChart:
