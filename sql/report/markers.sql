@@ -25,4 +25,4 @@ select min(ts) as ts, label, kind from (
 ) where ts is not null
   and (not exists (select 1 from w where a is not null) or ts between (select a from w) and (select b from w))
 group by label, kind  -- a task seen in several captures is one marker
-order by ts
+order by ts, label
