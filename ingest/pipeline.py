@@ -200,10 +200,6 @@ def scan_input(path: Path) -> Scan:
     return Scan(h.hexdigest(), n, lines, head, data)
 
 
-def count_lines(data: bytes) -> int:
-    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-
-
 ProgressFn = Callable[[str, int], None]
 
 

@@ -342,7 +342,8 @@ def _index(
 
 
 def _where(source_file: str | None, source_line: int | None) -> str:
-    return f"{source_file}:{source_line}" if source_file else ""
+    """`file:line`, the file alone when it has no line (drill.toml), nothing for a summary row."""
+    return f"{source_file}:{source_line}" if source_line is not None else (source_file or "")
 
 
 def _ev_ref(ref: str | None) -> str:

@@ -247,7 +247,7 @@ def _row(ctx: FileContext, f: _Frame, n: int, raw: str, cells: list[str]) -> Non
 # --------------------------------------------------------------------------------------------------------
 FAST_BYTES = 32 << 20
 _FAST_TS = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:[+-]\d\d:\d\d|Z)$"
-_HEADERISH = r"(?i)^[\s\"\ufeff]*(?:time|timestamp|series)[\"\s]*[,;\t]"
+_HEADERISH = re.compile(r"(?i)^[\s\"\ufeff]*(?:time|timestamp|series)[\"\s]*[,;\t]")
 _PLAIN_NUMBER = r"^[+-]?[0-9.eE+-]+$"  # what float() reads the same way (no inf, nan, 1_000)
 
 
@@ -466,6 +466,7 @@ def _split_cells(buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, 
         cell[f.value_col].alias("val_txt"),
         *[cell[i].alias(f"l{i}") for i in f.label_cols],
         "suspect",
+        "raw",  # the row path needs it for the rows these rules do not take
     )
 
 
@@ -486,7 +487,8 @@ def _fast_rows(
             .then(ts.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False))
             .dt.epoch("us"),
             value=val.cast(pl.Float64, strict=False),
-            empty=val.is_null() | (val == ""),
+            # a missing sample, as `number` reads it: no cell, empty, `null`, NaN (no row, the line is parsed)
+            empty=val.is_null() | val.is_in(["", "null", "NULL", "Null", "NaN", "nan", "NAN"]),
             plain=val.str.contains(_PLAIN_NUMBER),
         )
         .collect()
@@ -506,9 +508,14 @@ def _fast_rows(
     good = cells.filter("ok")
     buf.count(parsed=good.height)
     out = good.filter(~pl.col("empty")).select("sid", "us", "value", pl.col("val_txt").alias("rawv"), "line")
-    slow = cells.filter(~pl.col("ok"))["line"]
-    if len(slow):
-        ex = _slow_rows(buf, f, delim, block, line0, slow.to_list(), spool, pl)
+    slow = cells.filter(~pl.col("ok"))
+    if slow.height:
+        if "raw" in slow.columns:  # the line splitter's frame has the raw lines
+            pairs = list(slow.select("line", "raw").iter_rows())
+        else:  # polars' reader took valid UTF-8: cut just these lines out of the bytes
+            raw = block.split(b"\n")
+            pairs = [(n, raw[n - line0 - 1].decode().removesuffix("\r")) for n in slow["line"].to_list()]
+        ex = _slow_rows(buf, f, delim, pairs, spool, pl)
         if ex is not None:
             out = pl.concat([out, ex]).sort("line")
     spool.write(out, pl)
@@ -528,18 +535,16 @@ def _sid(f: _Frame, spool: _Spool, name: str | None, cells: tuple) -> int | None
 
 
 def _slow_rows(
-    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, lines: list[int], spool: _Spool, pl: Any
+    buf: _Buffer, f: _Frame, delim: str, pairs: list[tuple[int, str]], spool: _Spool, pl: Any
 ) -> Any:
-    """The row path for the given lines of the block; their samples as spool rows (None when none)."""
-    raw_lines = split_lines(decode(block)[0])
+    """The row path for the given (line number, raw line) pairs; their samples as spool rows (None when none)."""
     f.by_key.clear()
-    for n in lines:
-        raw = raw_lines[n - line0 - 1]
+    for n, raw in pairs:
         line = raw.lstrip("\ufeff").strip()
         if not line:
             buf.count(ignorable=1)
             continue
-        if re.match(_HEADERISH, raw):
+        if _HEADERISH.match(raw):
             raise _Fallback  # a second header: Grafana frames
         _row(buf, f, n, raw, [c.strip() for c in _cells(line, delim)])  # type: ignore[arg-type]
     extra = [

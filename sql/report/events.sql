@@ -2,15 +2,11 @@
 -- grain: one row per events row; past 5,000 events in the window (a director debug log of a big deployment holds
 -- hundreds of thousands) one row per (400th of the window, source_type, kind, severity): "N events; first: …" with
 -- the first one's evidence, so the chart stays drawable and still points at the log.
--- upstream: events, drill_metrics
-with w as (
-    select injected_at - interval 1 hour as a, coalesce(recovered_at, injected_at) + interval 1 hour as b
-    from drill_metrics where drill = $drill
-),
-e as (
+-- upstream: events, drill_window
+with e as (
     select ts, source_type, kind, coalesce(severity, '') as severity, message, source_file, source_line
-    from events where drill = $drill and ts is not null
-      and (not exists (select 1 from w where a is not null) or ts between (select a from w) and (select b from w))
+    from events left join drill_window w using (drill)
+    where drill = $drill and ts is not null and (w.window_from is null or ts between w.window_from and w.window_to)
 ),
 span as (
     select count(*) as n, min(ts) as t0,

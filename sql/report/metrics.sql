@@ -4,16 +4,11 @@
 -- indicators) is averaged into 400 buckets of equal width placed at their centres, interval_s = the bucket width, so
 -- the chart draws a few hundred points, not millions (vl-convert ran out of memory on 2 M), and an empty bucket
 -- still breaks the line.
--- upstream: metrics, drill_metrics
-with w as (
-    select injected_at - interval 1 hour as a, coalesce(recovered_at, injected_at) + interval 1 hour as b
-    from drill_metrics where drill = $drill
-),
-m as (
+-- upstream: metrics, drill_window
+with m as (
     select ts, metric, value, coalesce(interval_s, 60) as interval_s
-    from metrics
-    where drill = $drill and ts is not null
-      and (not exists (select 1 from w where a is not null) or ts between (select a from w) and (select b from w))
+    from metrics left join drill_window w using (drill)
+    where drill = $drill and ts is not null and (w.window_from is null or ts between w.window_from and w.window_to)
 ),
 per_metric as (
     select metric, count(*) as n, min(ts) as t0,
