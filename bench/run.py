@@ -8,7 +8,7 @@
 Each input is generated in a temp folder (`--tmp`, default the system temp dir; `df -h` is checked first
 and every input is deleted once measured), then each tool runs in its own subprocess so that `ru_maxrss`
 (from `os.wait4`) is that run's own peak RSS:
-  drillscope  `ingest.pipeline.ingest_inputs` end to end: first pass (sha256, line count), probe, parse,
+  drillscope  `drillscope.ingest.pipeline.ingest_inputs` end to end: first pass (sha256, line count), probe, parse,
               multi-line join, redaction, provenance, Parquet (zstd)
   wc -l       the I/O ceiling
   python      what a quick script does: `for line in f` + a compiled regex (the record head; continuation
@@ -193,7 +193,7 @@ def _cpu() -> float:
 
 def child_drillscope(path: Path, out: Path) -> dict:
     sys.path.insert(0, str(REPO))
-    from ingest.pipeline import ingest_inputs
+    from drillscope.ingest.pipeline import ingest_inputs
 
     t, c = time.perf_counter(), _cpu()
     (res,) = ingest_inputs([path], out)
@@ -321,8 +321,9 @@ def child_gen(kind: str, path: Path, size: str) -> dict:
 
 def child_build(out: Path, quarter: str) -> dict:
     sys.path.insert(0, str(REPO))
+    from drillscope.reports.quarterly import quarterly
+
     from drillscope.build import build
-    from reports.quarterly import quarterly
 
     t, c = time.perf_counter(), _cpu()
     build(out)

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.errors import DrillscopeError
-from ingest.schema import SCHEMAS
+from drillscope import sql as _sql_package
+from drillscope.errors import DrillscopeError
+from drillscope.ingest.schema import SCHEMAS
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(_sql_package.__file__).resolve().parent
 DB_NAME = "drillscope.duckdb"
 
 

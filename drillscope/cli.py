@@ -56,7 +56,7 @@ def _main(
 @contextmanager
 def _errors() -> Iterator[None]:
     """Turn library errors into one clear line and the contract's exit status."""
-    from ingest.errors import DrillscopeError
+    from drillscope.errors import DrillscopeError
 
     try:
         yield
@@ -84,7 +84,7 @@ def _errors() -> Iterator[None]:
 def _ingest(inputs: list[Path], out: Path) -> list:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ingest.pipeline import discover, ingest_inputs
+    from drillscope.ingest.pipeline import discover, ingest_inputs
 
     total = sum(p.stat().st_size for d in discover(inputs) for p, _ in d.files if p.exists())
     with Progress(
@@ -210,7 +210,7 @@ def run(
         _print_files(results)
         violations = _build(out, align=align)
         _summary(out)
-        from reports.render import write_report
+        from drillscope.reports.render import write_report
 
         path = write_report(out, lang=lang)
         typer.echo(f"report: {path}")
@@ -244,7 +244,7 @@ def report(
         drillscope report 2019-01-03-az1 --lang ko
     """
     from drillscope.lock import out_lock
-    from reports.render import write_report
+    from drillscope.reports.render import write_report
 
     with _errors(), out_lock(out):
         typer.echo(f"report: {write_report(out, drills or None, lang)}")
@@ -271,8 +271,8 @@ def quarterly(
     """
     from drillscope.lock import out_lock
     from drillscope.output import render
-    from reports.quarterly import quarterly as quarterly_table
-    from reports.quarterly import write_quarterly
+    from drillscope.reports.quarterly import quarterly as quarterly_table
+    from drillscope.reports.quarterly import write_quarterly
 
     with _errors():
         table = quarterly_table(out, quarter, slo, foundation)

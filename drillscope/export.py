@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from drillscope.build import DB_NAME, SQL_DIR, connect_session
-from ingest.errors import DrillscopeError, UsageError
+from drillscope.errors import DrillscopeError, UsageError
 
 FORMATS = ("timesketch", "l2tcsv", "csv", "parquet")
 _EXT = {"timesketch": "jsonl", "l2tcsv": "l2t.csv", "csv": "csv", "parquet": "parquet"}

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest.errors import DrillscopeError
+from drillscope.errors import DrillscopeError
 
 _held: dict[Path, int] = {}  # folders this process holds, with their nesting depth
 

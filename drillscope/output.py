@@ -42,7 +42,7 @@ def render(table: pa.Table, fmt: Format, output: Path | None = None, title: str 
         import pyarrow.parquet as pq
 
         if output is None:
-            from ingest.errors import UsageError
+            from drillscope.errors import UsageError
 
             raise UsageError("--format parquet needs --output FILE")
         pq.write_table(table, output)

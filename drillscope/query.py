@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from drillscope.build import DB_NAME, connect_session
-from ingest.errors import DrillscopeError
+from drillscope.errors import DrillscopeError
 
 
 def query(out: Path, sql: str) -> pa.Table:

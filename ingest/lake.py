@@ -16,9 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-
-from ingest.schema import SCHEMAS, TABLES
-from transforms.redact import redact_table
+from drillscope.ingest.schema import SCHEMAS, TABLES
+from drillscope.transforms.redact import redact_table
 
 
 def _safe(drill: str) -> str:

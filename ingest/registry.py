@@ -16,16 +16,16 @@ import importlib
 from types import ModuleType
 
 PARSER_MODULES = [
-    "ingest.parsers.bosh_event_log",
-    "ingest.parsers.bosh_debug",
-    "ingest.parsers.bosh_task",
-    "ingest.parsers.bosh_table",
-    "ingest.parsers.cf_events",
-    "ingest.parsers.cf_logs",
-    "ingest.parsers.cf_cli",
-    "ingest.parsers.healthwatch",
-    "ingest.parsers.email",
-    "ingest.parsers.notes",
+    "drillscope.ingest.parsers.bosh_event_log",
+    "drillscope.ingest.parsers.bosh_debug",
+    "drillscope.ingest.parsers.bosh_task",
+    "drillscope.ingest.parsers.bosh_table",
+    "drillscope.ingest.parsers.cf_events",
+    "drillscope.ingest.parsers.cf_logs",
+    "drillscope.ingest.parsers.cf_cli",
+    "drillscope.ingest.parsers.healthwatch",
+    "drillscope.ingest.parsers.email",
+    "drillscope.ingest.parsers.notes",
 ]
 
 PROBE_BYTES = 16384

@@ -1,1 +1,1 @@
-"""Reports: Altair charts (`reports.charts`) and the offline HTML report (`reports.render`)."""
+"""Reports: Altair charts (`drillscope.reports.charts`) and the offline HTML report (`drillscope.reports.render`)."""

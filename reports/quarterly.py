@@ -11,11 +11,11 @@ from pathlib import Path
 import altair as alt
 import duckdb
 import polars as pl
+from drillscope.reports import charts
+from drillscope.reports.render import ChartOut, _chart, _images, _page, e, fmt_dur, report_sql
 
 from drillscope.build import DB_NAME, connect_session
-from ingest.errors import DrillscopeError, UsageError
-from reports import charts
-from reports.render import ChartOut, _chart, _images, _page, e, fmt_dur, report_sql
+from drillscope.errors import DrillscopeError, UsageError
 
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 

@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
+from drillscope.reports import charts
+from drillscope.reports.i18n import Labels, labels
+from drillscope.reports.skew import skew_section
 
 from drillscope.build import DB_NAME, SQL_DIR, connect_session
-from ingest.errors import DrillscopeError, UsageError
-from reports import charts
-from reports.i18n import Labels, labels
-from reports.skew import skew_section
+from drillscope.errors import DrillscopeError, UsageError
 
 REPORT_SQL = SQL_DIR / "report"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from drillscope.build import build
+from drillscope.errors import UsageError
 from drillscope.export import L2T_COLUMNS, export
-from ingest.errors import UsageError
 from tests.conftest import commit_inputs
 from tests.test_report import DRILL, _lake
 

@@ -27,7 +27,7 @@ from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ingest.context import FileContext
+from drillscope.ingest.context import FileContext
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
@@ -629,7 +629,7 @@ CONTINUING = ("http", "body", "generic")
 
 def analyze(run: Run, clock: Clock) -> RunResult:
     """Read one run's output: trace dumps, error blocks, FAILED, app tables, events tables, JSON."""
-    from ingest.parsers import cf_events  # a cf events table or JSON inside the session
+    from drillscope.ingest.parsers import cf_events  # a cf events table or JSON inside the session
 
     res = RunResult()
     lines = run.lines
@@ -855,7 +855,7 @@ def _line_finder(lines: list[Line]):  # noqa: ANN202
     pos = 0
 
     def find(needle: str) -> int:
-        from ingest.parsers.cf_events import record_start
+        from drillscope.ingest.parsers.cf_events import record_start
 
         nonlocal pos
         for k in range(pos, len(texts)):
@@ -914,7 +914,7 @@ def run_time(run: Run) -> datetime | None:
 # the entry point shared by the three parsers
 # ------------------------------------------------------------------------------------------------
 def parse_capture(ctx: FileContext) -> None:
-    from ingest.parsers import cf_events, cf_logs
+    from drillscope.ingest.parsers import cf_events, cf_logs
 
     # a JSON events document is read whole; a large capture that is not one is never loaded whole
     if (not ctx.streamed or ctx.head().lstrip().startswith("{")) and cf_events.parse_json_file(ctx):
@@ -1026,7 +1026,7 @@ def sniff(head: str) -> str | None:
     """Which cf capture `head` starts with: 'events', 'logs', 'cli', or None (not cf output).
     Decided by the first cf command or cf output; prompts of other commands, `date` lines, banners
     and exit lines are skipped; three unknown lines first mean it is not a cf capture."""
-    from ingest.parsers import cf_events, cf_logs
+    from drillscope.ingest.parsers import cf_events, cf_logs
 
     if head.lstrip().startswith("{"):
         return "events" if cf_events.looks_like_events_json(head) else None

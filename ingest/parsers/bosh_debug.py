@@ -52,8 +52,7 @@ from statistics import median
 from typing import Any
 
 import polars as pl
-
-from ingest.context import FileContext
+from drillscope.ingest.context import FileContext
 
 NAME = "bosh_debug"
 

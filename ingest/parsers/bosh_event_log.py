@@ -12,8 +12,14 @@ import json
 import re
 from datetime import UTC, datetime
 
-from ingest.context import FileContext
-from ingest.parsers._bosh import ENV, cck_row, strip_ansi, task_description, task_id_from_file_name
+from drillscope.ingest.context import FileContext
+from drillscope.ingest.parsers.bosh.common import (
+    ENV,
+    cck_row,
+    strip_ansi,
+    task_description,
+    task_id_from_file_name,
+)
 
 NAME = "bosh_event_log"
 

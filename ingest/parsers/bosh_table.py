@@ -43,9 +43,9 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from ingest.context import FileContext
-from ingest.parsers._bosh import INSTANCE_IN_DESC, UNIXDATE, parse_unixdate, strip_ansi
-from ingest.parsers._bosh_table_cols import (
+from drillscope.ingest.context import FileContext
+from drillscope.ingest.parsers.bosh.common import INSTANCE_IN_DESC, UNIXDATE, parse_unixdate, strip_ansi
+from drillscope.ingest.parsers.bosh.table_cols import (
     DEPLOYMENT_OPT,
     Columns,
     DateLine,

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ingest.context import FileContext, roll_days
-from ingest.parsers._bosh import (
+from drillscope.ingest.context import FileContext, roll_days
+from drillscope.ingest.parsers.bosh.common import (
     APPLY,
     CCK_FOOTER,
     CCK_HEADER,

@@ -12,8 +12,8 @@ capture often mixes commands; this module's probe claims captures that start wit
 
 from __future__ import annotations
 
-from ingest.context import FileContext
-from ingest.parsers import _cf
+from drillscope.ingest.context import FileContext
+from drillscope.ingest.parsers import _cf
 
 NAME = "cf_cli"
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from ingest.context import FileContext
-from ingest.parsers import _cf
+from drillscope.ingest.context import FileContext
+from drillscope.ingest.parsers import _cf
 
 NAME = "cf_events"
 

@@ -21,9 +21,8 @@ from typing import IO, Any
 
 import polars as pl
 import pyarrow as pa
-
-from ingest.context import FileContext, decode, split_lines
-from ingest.parsers import _cf
+from drillscope.ingest.context import FileContext, decode, split_lines
+from drillscope.ingest.parsers import _cf
 
 NAME = "cf_logs"
 

@@ -37,7 +37,7 @@ from email.message import Message
 from email.utils import parsedate_tz
 from typing import Any
 
-from ingest.context import FileContext
+from drillscope.ingest.context import FileContext
 
 NAME = "email"
 

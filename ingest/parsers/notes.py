@@ -35,8 +35,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from ingest.context import FileContext
-from ingest.parsers.email import looks_like_mail
+from drillscope.ingest.context import FileContext
+from drillscope.ingest.parsers.email import looks_like_mail
 
 NAME = "notes"
 

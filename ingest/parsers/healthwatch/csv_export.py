@@ -1,0 +1,668 @@
+"""Healthwatch CSV: operator exports of Healthwatch 1.x data and Grafana panel exports (Healthwatch 2.x).
+
+Layouts (the header decides):
+* wide, one column per series: `timestamp,<metric>,…` (operator-made HW1 export, ISO-8601 with offset);
+  Grafana 7.x Inspect › Data › Download CSV, "Series joined by time" (`"Time",…`; UTF-8 BOM, CRLF,
+  quoted header, `YYYY-MM-DD HH:mm:ss` in the dashboard zone without offset → read in the drill's
+  `timezone`, or epoch ms when unformatted; empty cell = null; an extra blank line after each frame,
+  several frames each with its own header); Grafana ≤ 6.x "Export CSV" series as columns (optional
+  `sep=;` line, `;`, quoted strings, time with offset, literal `null`). Grafana source:
+  `packages/grafana-data/src/utils/csv.ts`, `public/app/core/utils/file_export.ts`.
+* long, one row per sample: `timestamp,origin,name,value,unit,deployment,job,index` (HW1 operator
+  export; the other columns become labels), and Grafana ≤ 6.x series as rows `Series;Time;Value`.
+
+A header cell that is a Prometheus selector (`probe_success{instance="…", job="…"}`) gives the metric
+and its labels; a legend (`cf push failures (5m)`) is kept as the metric name; `Value` (an unnamed
+frame) takes the metric from the file name. An empty / `null` / `NaN` cell is a missing sample: no row.
+Header, `sep=` and blank lines are ignorable; data rows are parsed; a row with the wrong number of
+fields, an unreadable time or a value that is not a plain number is quarantined (its readable cells
+are still kept).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from drillscope.ingest.context import FileContext, decode, split_lines
+from drillscope.ingest.parsers.healthwatch.json_export import file_metric
+from drillscope.ingest.parsers.healthwatch.series import (
+    EPOCH,
+    Point,
+    Series,
+    _detail,
+    canonical,
+    emit_series,
+    epoch,
+    number,
+    probe_capability,
+    split_selector,
+)
+from drillscope.transforms.redact import redact_values
+
+_SEP = re.compile(r"^sep=(.)$")
+_TIME_COLS = ("time", "timestamp")
+_LONG_NAME = ("name", "metric", "series")
+_TIME_TEXT = re.compile(
+    r"^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?|\d{10,19}(\.\d+)?)$"
+)
+_DELIMS = (",", ";", "\t")
+
+
+def _cells(line: str, delim: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delim))
+    except (csv.Error, StopIteration):
+        return []
+
+
+def _header(line: str, prefer: str | None) -> tuple[str, list[str]] | None:
+    """(delimiter, cells) when the line is a header of a layout we read."""
+    best: tuple[str, list[str]] | None = None
+    for d in (prefer,) if prefer else _DELIMS:
+        cells = [c.strip() for c in _cells(line, d)]
+        if len(cells) < 2 or _layout(cells) is None:
+            continue
+        if best is None or len(cells) > len(best[1]):
+            best = (d, cells)
+    return best
+
+
+def _layout(cells: list[str]) -> str | None:
+    low = [c.lower() for c in cells]
+    if low[0] in _TIME_COLS:
+        has_name = any(c in ("name", "metric") for c in low)
+        return "long" if has_name and "value" in low else "wide"
+    if low[:3] == ["series", "time", "value"]:
+        return "long"
+    return None
+
+
+def probe(head: str) -> bool:
+    lines = [ln.strip().lstrip("\ufeff") for ln in head.splitlines()]
+    lines = [ln for ln in lines if ln]
+    prefer = None
+    if lines and (m := _SEP.match(lines[0])):
+        prefer = m.group(1)
+        lines = lines[1:]
+    if len(lines) < 2:
+        return False
+    h = _header(lines[0], prefer)
+    if h is None:
+        return False
+    delim, cells = h
+    row = [c.strip() for c in _cells(lines[1], delim)]
+    tcol = [c.lower() for c in cells].index("time") if cells[0].lower() == "series" else 0
+    return len(row) == len(cells) and bool(_TIME_TEXT.match(row[tcol]))
+
+
+@dataclass
+class _Frame:
+    layout: str
+    cols: list[str]
+    tcol: int = 0
+    series: list[Series | None] = field(default_factory=list)  # wide: one per column
+    name_col: int = -1
+    value_col: int = -1
+    label_cols: list[int] = field(default_factory=list)
+    by_key: dict[tuple, Series] = field(default_factory=dict)  # long: one per (metric, labels)
+
+
+def _column_series(ctx: FileContext, text: str) -> Series:
+    sel = split_selector(text)
+    if sel is not None and sel[0]:
+        return Series(metric=canonical(sel[0]), labels=sel[1])
+    if text.lower() == "value":
+        return Series(metric=file_metric(ctx.source_file, {}), name_from_file=True)
+    return Series(metric=canonical(text))
+
+
+def _frame(ctx: FileContext, cells: list[str]) -> _Frame:
+    layout = _layout(cells) or "wide"
+    low = [c.lower() for c in cells]
+    if layout == "wide":
+        f = _Frame("wide", cells)
+        f.series = [None] + [_column_series(ctx, c) for c in cells[1:]]
+        return f
+    f = _Frame("long", cells, tcol=low.index("time") if "time" in low else 0)
+    f.name_col = next(i for i, c in enumerate(low) if c in _LONG_NAME)
+    f.value_col = low.index("value")
+    f.label_cols = [i for i in range(len(cells)) if i not in (f.tcol, f.name_col, f.value_col)]
+    return f
+
+
+def _time(ctx: FileContext, text: str) -> datetime | None:
+    text = text.strip()
+    if not _TIME_TEXT.match(text):
+        return None
+    if text[:1].isdigit() and "-" not in text:
+        return epoch(text)  # unformatted Grafana export: epoch ms
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:  # Grafana 7 prints the dashboard's wall clock without offset
+        return ctx.local(dt)
+    return dt.astimezone(UTC)
+
+
+def parse(ctx: FileContext) -> None:
+    if fast_long(ctx):
+        return
+    delim: str | None = None
+    frame: _Frame | None = None
+    frames: list[_Frame] = []
+    fresh = True  # at the start, or after a blank line: a new Grafana frame may begin
+    for n, raw in enumerate(ctx.lines, 1):
+        line = raw.lstrip("\ufeff").strip()
+        if not line:
+            ctx.count(ignorable=1)
+            fresh = True
+            continue
+        if frame is None and (m := _SEP.match(line)):
+            delim = m.group(1)
+            ctx.count(ignorable=1)
+            continue
+        if frame is None or fresh:
+            h = _header(line, delim)
+            if h is not None:
+                delim = h[0]
+                frame = _frame(ctx, h[1])
+                frames.append(frame)
+                ctx.count(ignorable=1)
+                fresh = False
+                continue
+        fresh = False
+        if frame is None or delim is None:
+            ctx.quarantine(n, "CSV row before any header", raw)
+            continue
+        _row(ctx, frame, n, raw, [c.strip() for c in _cells(line, delim)])
+    series: list[Series] = []
+    for f in frames:
+        series += [s for s in f.series if s is not None] if f.layout == "wide" else list(f.by_key.values())
+    emit_series(ctx, series)
+
+
+def _row(ctx: FileContext, f: _Frame, n: int, raw: str, cells: list[str]) -> None:
+    if len(cells) != len(f.cols):
+        ctx.quarantine(n, f"expected {len(f.cols)} fields, found {len(cells)}", raw)
+        return
+    ts = _time(ctx, cells[f.tcol])
+    if ts is None:
+        ctx.quarantine(n, f"unreadable time {cells[f.tcol]!r}", raw)
+        return
+    bad: list[str] = []
+    if f.layout == "wide":
+        for i in range(1, len(cells)):
+            s = f.series[i]
+            assert s is not None
+            try:
+                v = number(cells[i])
+            except ValueError:
+                bad.append(f"{f.cols[i]}={cells[i]!r}")
+                continue
+            if v is not None:
+                s.points.append(Point(ts, v, cells[i], n))
+    else:
+        name = cells[f.name_col]
+        try:
+            v = number(cells[f.value_col])
+        except ValueError:
+            bad.append(f"{f.cols[f.value_col]}={cells[f.value_col]!r}")
+            v = None
+        if not name:
+            bad.append("empty metric name")
+        elif v is not None:
+            labels = {f.cols[i]: cells[i] for i in f.label_cols if cells[i]}
+            sel = split_selector(name)
+            metric = canonical(sel[0]) if sel and sel[0] else canonical(name)
+            if sel:
+                labels.update(sel[1])
+            key = (metric, tuple(sorted(labels.items())))
+            s = f.by_key.get(key)
+            if s is None:
+                s = f.by_key[key] = Series(metric=metric, labels=labels)
+            s.points.append(Point(ts, v, cells[f.value_col], n))
+    if bad:
+        ctx.quarantine(n, "not a plain number: " + ", ".join(bad), raw)
+    else:
+        ctx.count(parsed=1)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The streamed, vectorized path for big long exports (HW1 `timestamp,origin,name,value,...`): same rows,
+# counts and quarantine as the row path above, in bounded memory. Clean rows are parsed with polars
+# block by block and spooled to a temp Arrow file; rows it cannot take as they are (quotes, a wrong
+# field count, an odd time, a value that is not a plain number, no name) go through `_row` unchanged.
+# `interval_s` (the median spacing of a series) needs the whole series: it comes from a histogram of
+# spacings per series, exact while each series is in time order (else the spooled times are sorted).
+# A second header or a `sep=` line (Grafana frames) sends the file to the row path, before anything
+# has been written.
+# --------------------------------------------------------------------------------------------------------
+FAST_BYTES = 32 << 20
+_FAST_TS = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:[+-]\d\d:\d\d|Z)$"
+_HEADERISH = re.compile(r"(?i)^[\s\"\ufeff]*(?:time|timestamp|series)[\"\s]*[,;\t]")
+_PLAIN_NUMBER = r"^[+-]?[0-9.eE+-]+$"  # what float() reads the same way (no inf, nan, 1_000)
+
+
+class _Fallback(Exception):
+    """The file is not a plain long export: parse it with the row path."""
+
+
+class _Buffer:
+    """Stands in for the FileContext during the fast pass: counts and quarantined lines are held
+    until the pass has succeeded (a fallback then starts from a clean slate)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.drill = ctx.drill
+        self.source_file = ctx.source_file
+        self.parsed = 0
+        self.ignorable = 0
+        self.bad: list[tuple[int, str, str]] = []
+
+    def count(self, parsed: int = 0, ignorable: int = 0) -> None:
+        self.parsed += parsed
+        self.ignorable += ignorable
+
+    def quarantine(self, line: int, reason: str, raw: str) -> None:
+        self.bad.append((line, reason, raw))
+
+    def local(self, naive: datetime) -> datetime:
+        return self.ctx.local(naive)
+
+
+def fast_long(ctx: FileContext) -> bool:
+    """Parse a long export in blocks; False (nothing written) when the file needs the row path."""
+    import polars as pl
+
+    head = ctx.head(4096).lstrip("\ufeff").split("\n", 1)[0].rstrip("\r").strip()
+    h = _header(head, None) if head else None
+    if h is None or _layout(h[1]) != "long":
+        return False
+    delim, cols = h
+    frame = _frame(ctx, cols)  # type: ignore[arg-type]
+    buf = _Buffer(ctx)
+    try:
+        with tempfile.TemporaryDirectory(prefix="drillscope-hw-") as tmp:
+            spool = _Spool(Path(tmp) / "rows.arrow")
+            for block in ctx.blocks(FAST_BYTES):
+                _fast_block(buf, frame, delim, block, ctx.line_offset, ctx.block_lines, spool, pl)
+            spool.close()
+            _fast_emit(ctx, buf, frame, spool, pl)
+    except _Fallback:
+        return False
+    return True
+
+
+class _Spool:
+    """Parsed samples (series id, µs since epoch, value, raw value, line) in a temp Arrow IPC file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer: Any = None
+        self.keys: dict[tuple[str, str], int] = {}  # (metric, labels JSON) -> series id
+        self.labels: list[dict[str, str]] = []
+        self.last: dict[int, int] = {}  # last time of each series (spacings across blocks)
+        self.hist: dict[tuple[int, int], int] = {}  # (series id, spacing µs) -> count
+        self.ordered = True
+
+    def sid(self, metric: str, labels: dict[str, str]) -> int:
+        key = (metric, json.dumps(labels, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+        got = self.keys.get(key)
+        if got is None:
+            got = self.keys[key] = len(self.keys)
+            self.labels.append(labels)
+        return got
+
+    def write(self, df: Any, pl: Any) -> None:
+        if not df.height:
+            return
+        if self.ordered:
+            self._spacings(df, pl)
+        t = df.to_arrow()
+        if self.writer is None:
+            import pyarrow as pa
+
+            self.writer = pa.ipc.new_file(str(self.path), t.schema)
+        self.writer.write_table(t)
+
+    def _spacings(self, df: Any, pl: Any) -> None:
+        prev = pl.DataFrame(
+            {"sid": list(self.last), "us": list(self.last.values())}, schema={"sid": pl.Int32, "us": pl.Int64}
+        )
+        # rows are in line order and `over` keeps that order inside each series: no sort needed
+        d = pl.concat([prev, df.select("sid", "us")]).with_columns(gap=pl.col("us").diff().over("sid"))
+        if (d["gap"] < 0).any():
+            self.ordered = False  # a series out of time order: exact spacings from the sorted times
+            return
+        for sid, gap, n in d.filter(pl.col("gap") > 0).group_by("sid", "gap").len().iter_rows():
+            self.hist[(sid, gap)] = self.hist.get((sid, gap), 0) + n
+        last = df.group_by("sid").agg(pl.col("us").max())
+        self.last.update(zip(last["sid"].to_list(), last["us"].to_list(), strict=True))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def intervals(self, pl: Any) -> dict[int, float | None]:
+        gaps: dict[int, list[tuple[int, int]]] = {}
+        if self.ordered:
+            for (sid, gap), n in self.hist.items():
+                gaps.setdefault(sid, []).append((gap, n))
+        elif self.writer is not None:
+            t = (
+                pl.scan_ipc(self.path)
+                .select("sid", "us")
+                .unique()
+                .sort("sid", "us")
+                .with_columns(gap=pl.col("us").diff().over("sid"))
+                .filter(pl.col("gap") > 0)
+                .group_by("sid", "gap")
+                .len()
+                .collect()
+            )
+            for sid, gap, n in t.iter_rows():
+                gaps.setdefault(sid, []).append((gap, n))
+        return {sid: _median_us(g) for sid, g in gaps.items()}
+
+
+def _median_us(hist: list[tuple[int, int]]) -> float | None:
+    """`median_spacing` from a histogram of spacings in µs (same float arithmetic)."""
+    hist.sort()
+    total = sum(n for _, n in hist)
+    if not total:
+        return None
+
+    def nth(k: int) -> float:
+        for gap, n in hist:
+            if k < n:
+                return gap / 10**6
+            k -= n
+        raise IndexError(k)
+
+    m = nth(total // 2) if total % 2 else (nth(total // 2 - 1) + nth(total // 2)) / 2
+    return float(round(m)) if m >= 1 else round(m, 3)
+
+
+def _fast_block(
+    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, nlines: int, spool: _Spool, pl: Any
+) -> None:
+    if line0 == 0:  # the header line
+        cut = block.find(b"\n") + 1 or len(block)
+        block, line0, nlines = block[cut:], 1, nlines - 1
+        buf.count(ignorable=1)
+    if not block:
+        return
+    cells = _read_cells(block, f, delim, line0, nlines, pl)
+    if cells is None:
+        cells = _split_cells(buf, f, delim, block, line0, pl)
+    _fast_rows(buf, f, delim, block, line0, cells, spool, pl)
+
+
+def _read_cells(block: bytes, f: _Frame, delim: str, line0: int, nlines: int, pl: Any) -> Any:
+    """The block through polars' native CSV reader (multi-threaded, no Python strings): one row per line,
+    cells as printed. None when the block needs the line splitter: quotes (csv.reader unquotes them), NUL,
+    a lone CR, bytes that are not UTF-8, a row with too many fields, or a row count that is not the line
+    count. A row with too few fields reads with a null last cell, like a row whose last cell is empty:
+    `_fast_rows` sends both to the row path, which tells them apart."""
+    if b'"' in block or b"\x00" in block:
+        return None
+    if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):  # (`in` first: a count costs)
+        return None
+    try:
+        df = pl.read_csv(
+            block,
+            has_header=False,
+            separator=delim,
+            quote_char=None,
+            new_columns=[f"c{i}" for i in range(len(f.cols))],
+            schema={f"c{i}": pl.String for i in range(len(f.cols))},
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:  # too many fields, bad UTF-8, a short first row, ...
+        return None
+    if df.height != nlines:
+        return None
+    last = f"c{len(f.cols) - 1}"
+    return df.select(
+        pl.int_range(line0 + 1, line0 + 1 + df.height, dtype=pl.Int64).alias("line"),
+        pl.col(f"c{f.tcol}").alias("ts_txt"),
+        pl.col(f"c{f.name_col}").alias("name"),
+        pl.col(f"c{f.value_col}").alias("val_txt"),
+        *[pl.col(f"c{i}").alias(f"l{i}") for i in f.label_cols],
+        pl.col(last).is_null().alias("suspect"),
+    )
+
+
+def _split_cells(buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, pl: Any) -> Any:
+    """The block split into lines and cells by polars string functions (after decoding as `decode` does):
+    the path for blocks `_read_cells` declines. Rows it cannot split as they are (quotes, a wrong field
+    count) are marked `suspect` for the row path."""
+    text, _ = decode(block)
+    df = pl.DataFrame({"raw": pl.Series("raw", split_lines(text), dtype=pl.String)}).with_row_index(
+        "line", offset=line0 + 1
+    )
+    ncols = len(f.cols)
+    blank = pl.col("raw").str.strip_chars() == ""
+    n_blank = int(df.select(blank.sum()).item())
+    if n_blank:  # ignorable
+        buf.count(ignorable=n_blank)
+        df = df.filter(~blank)
+    suspect = pl.col("raw").str.contains('["\r\x00]') | (
+        pl.col("raw").str.count_matches(delim, literal=True) + 1 != ncols
+    )
+    cell = [pl.col("c").list.get(i, null_on_oob=True).str.strip_chars() for i in range(ncols)]
+    return df.with_columns(c=pl.col("raw").str.split(delim, inclusive=False), suspect=suspect).select(
+        pl.col("line").cast(pl.Int64),
+        cell[f.tcol].alias("ts_txt"),
+        cell[f.name_col].alias("name"),
+        cell[f.value_col].alias("val_txt"),
+        *[cell[i].alias(f"l{i}") for i in f.label_cols],
+        "suspect",
+        "raw",  # the row path needs it for the rows these rules do not take
+    )
+
+
+def _fast_rows(
+    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, cells: Any, spool: _Spool, pl: Any
+) -> None:
+    """Rows the vectorized rules take are spooled; the others go through `_row` one by one (rare)."""
+    keys = ["name", *[f"l{i}" for i in f.label_cols]]
+    zulu = bool(cells.select(pl.col("ts_txt").str.ends_with("Z").any()).item())
+    ts = pl.col("ts_txt").str.replace(r"Z$", "+00:00") if zulu else pl.col("ts_txt")
+    val = pl.col("val_txt")
+    # one lazy pass (polars runs it on both cores; the eager calls ran one expression at a time)
+    cells = (
+        cells.lazy()
+        .with_columns(
+            h=pl.struct(keys).hash(),  # the series key, looked up below per distinct value
+            us=pl.when(pl.col("ts_txt").str.contains(_FAST_TS))
+            .then(ts.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False))
+            .dt.epoch("us"),
+            value=val.cast(pl.Float64, strict=False),
+            # a missing sample, as `number` reads it: no cell, empty, `null`, NaN (no row, the line is parsed)
+            empty=val.is_null() | val.is_in(["", "null", "NULL", "Null", "NaN", "nan", "NAN"]),
+            plain=val.str.contains(_PLAIN_NUMBER),
+        )
+        .collect()
+    )
+    # one series id per distinct (name, labels) (a 64-bit hash of the key cells: collisions ~ n²/2⁶⁵)
+    uniq = cells.unique(subset="h", keep="first", maintain_order=True)
+    sids = [_sid(f, spool, tup[0], tup[1:]) for tup in uniq.select(keys).iter_rows()]
+    ok = (
+        ~pl.col("suspect")
+        & pl.col("sid").is_not_null()
+        & pl.col("us").is_not_null()
+        & (pl.col("empty") | (pl.col("value").is_finite() & pl.col("plain")))
+    )
+    cells = cells.with_columns(
+        sid=pl.col("h").replace_strict(uniq["h"], pl.Series(sids, dtype=pl.Int32), default=None)
+    ).with_columns(ok=ok.fill_null(False))
+    good = cells.filter("ok")
+    buf.count(parsed=good.height)
+    out = good.filter(~pl.col("empty")).select("sid", "us", "value", pl.col("val_txt").alias("rawv"), "line")
+    slow = cells.filter(~pl.col("ok"))
+    if slow.height:
+        if "raw" in slow.columns:  # the line splitter's frame has the raw lines
+            pairs = list(slow.select("line", "raw").iter_rows())
+        else:  # polars' reader took valid UTF-8: cut just these lines out of the bytes
+            raw = block.split(b"\n")
+            pairs = [(n, raw[n - line0 - 1].decode().removesuffix("\r")) for n in slow["line"].to_list()]
+        ex = _slow_rows(buf, f, delim, pairs, spool, pl)
+        if ex is not None:
+            out = pl.concat([out, ex]).sort("line")
+    spool.write(out, pl)
+
+
+def _sid(f: _Frame, spool: _Spool, name: str | None, cells: tuple) -> int | None:
+    """The series id of a row's (metric, labels) as the row path builds them; None: no name (row path)."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    labels = {f.cols[i]: c.strip() for i, c in zip(f.label_cols, cells, strict=True) if c and c.strip()}
+    sel = split_selector(name)
+    metric = canonical(sel[0]) if sel and sel[0] else canonical(name)
+    if sel:
+        labels.update(sel[1])
+    return spool.sid(metric, labels)
+
+
+def _slow_rows(
+    buf: _Buffer, f: _Frame, delim: str, pairs: list[tuple[int, str]], spool: _Spool, pl: Any
+) -> Any:
+    """The row path for the given (line number, raw line) pairs; their samples as spool rows (None when none)."""
+    f.by_key.clear()
+    for n, raw in pairs:
+        line = raw.lstrip("\ufeff").strip()
+        if not line:
+            buf.count(ignorable=1)
+            continue
+        if _HEADERISH.match(raw):
+            raise _Fallback  # a second header: Grafana frames
+        _row(buf, f, n, raw, [c.strip() for c in _cells(line, delim)])  # type: ignore[arg-type]
+    extra = [
+        (spool.sid(s.metric, s.labels), _us(p.ts), p.value, p.raw, p.line)
+        for s in f.by_key.values()
+        for p in s.points
+    ]
+    f.by_key.clear()
+    if not extra:
+        return None
+    return pl.DataFrame(
+        extra,
+        schema={"sid": pl.Int32, "us": pl.Int64, "value": pl.Float64, "rawv": pl.String, "line": pl.Int64},
+        orient="row",
+    )
+
+
+def _us(t: datetime) -> int:
+    d = t - EPOCH
+    return (d.days * 86400 + d.seconds) * 10**6 + d.microseconds
+
+
+def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any) -> None:
+    ctx.count(parsed=buf.parsed, ignorable=buf.ignorable)
+    if buf.bad:
+        ctx.quarantine_many(sorted(buf.bad))
+    if spool.writer is None:
+        return
+    # metric, labels and the probe detail are the same on every row of a series: redacted once per series
+    metrics, m_marks = redact_values([m for m, _ in spool.keys])
+    labels_json, l_marks = redact_values([lab for _, lab in spool.keys])
+    interval = spool.intervals(pl)
+    series = pl.DataFrame(
+        {
+            "sid": pl.Series(range(len(metrics)), dtype=pl.Int32),
+            "metric": metrics,
+            "labels": labels_json,
+            "interval_s": [interval.get(i) for i in range(len(metrics))],
+            "marks": [a + b for a, b in zip(m_marks, l_marks, strict=True)],
+        },
+        schema_overrides={"interval_s": pl.Float64, "marks": pl.Int64},
+    )
+    caps: dict[int, tuple[str, str, str, int]] = {}
+    for sid, (metric, _) in enumerate(spool.keys):
+        s = Series(metric=metric, labels=spool.labels[sid])
+        cap = probe_capability(s)
+        if cap is not None:
+            # the value (a number: no secret pattern can match it) goes in place of the NUL
+            (dfmt,), (marks,) = redact_values([_detail(s, "\x00")])
+            caps[sid] = (cap[0], cap[1], dfmt, marks)
+    if any(c[1] == "counter" for c in caps.values()):
+        raise _Fallback  # cumulative counters need their series sorted: the row path does that
+    import pyarrow as pa
+
+    # read batch by batch (not memory-mapped: mapped pages of a GB-sized spool would count as resident)
+    with pa.OSFile(str(spool.path)) as src:
+        reader = pa.ipc.open_file(src)
+        for i in range(reader.num_record_batches):
+            b = pl.from_arrow(reader.get_batch(i))
+            assert isinstance(b, pl.DataFrame)
+            b = b.join(series, on="sid", how="left", maintain_order="left")
+            ts = pl.from_epoch(pl.col("us"), time_unit="us").dt.replace_time_zone("UTC")
+            ctx.emit(
+                "metrics",
+                b.select(
+                    ts=ts,
+                    metric="metric",
+                    value="value",
+                    labels="labels",
+                    interval_s="interval_s",
+                    source_line="line",
+                ).to_arrow(),
+                clean=_CLEAN_METRICS,
+                redactions=int(b["marks"].sum()),
+            )
+            if caps:
+                _fast_probes(ctx, b.filter(pl.col("sid").is_in(list(caps))), caps, ts, pl)
+
+
+_CLEAN_METRICS = frozenset({"metric", "labels"})
+_CLEAN_PROBES = frozenset({"detail"})
+
+
+def _fast_probes(
+    ctx: FileContext, b: Any, caps: dict[int, tuple[str, str, str, int]], ts: Any, pl: Any
+) -> None:
+    if not b.height:
+        return
+    cap = pl.DataFrame(
+        {
+            "sid": pl.Series(list(caps), dtype=pl.Int32),
+            "capability": [c[0] for c in caps.values()],
+            "pkind": [c[1] for c in caps.values()],
+            "dfmt": [c[2] for c in caps.values()],
+            "pmarks": pl.Series([c[3] for c in caps.values()], dtype=pl.Int64),
+        }
+    )
+    b = b.join(cap, on="sid", how="left", maintain_order="left")
+    v = pl.col("value")
+    ok = (
+        pl.when(pl.col("pkind") == "hw")
+        .then(pl.when(v < 0).then(None).otherwise(v >= 1))
+        .when(pl.col("pkind") == "success")
+        .then(v >= 1)
+        .otherwise(v <= 0)
+    )
+    p = b.select(
+        ts=ts,
+        capability="capability",
+        ok=ok,
+        detail=pl.col("dfmt").str.replace("\x00", pl.col("rawv"), literal=True),
+        interval_s="interval_s",
+        source_line="line",
+    ).with_columns(
+        status=pl.when(pl.col("ok").is_null())
+        .then(pl.lit("not_run"))
+        .when(pl.col("ok"))
+        .then(pl.lit("ok"))
+        .otherwise(pl.lit("failed"))
+    )
+    ctx.emit("probes", p.to_arrow(), clean=_CLEAN_PROBES, redactions=int(b["pmarks"].sum()))

@@ -1,0 +1,270 @@
+"""Shared by the Healthwatch readers: metric names, epoch times, series → `metrics` and `probes` rows.
+
+Names follow the Healthwatch 1.4 metric catalog (docs-pcf-healthwatch `metrics.html.md.erb`), as the
+Firehose emits them (without the `healthwatch.` prefix): `health.check.cliCommand.push`. PromQL names
+(Log Cache / Healthwatch 2 SVMs, `health_check_cliCommand_push`) map back to them through the known
+catalog, because the `.`→`_` rewrite is lossy; unknown names are kept as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from drillscope.ingest.context import FileContext
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+_CLI = ("login", "push", "start", "logs", "stop", "delete")
+KNOWN: tuple[str, ...] = (
+    *(f"health.check.cliCommand.{c}" for c in _CLI),
+    *(f"health.check.cliCommand.{c}.timeout" for c in _CLI),
+    "health.check.cliCommand.pushTime",
+    "health.check.cliCommand.success",
+    "health.check.cliCommand.duration",
+    "health.check.OpsMan.available",
+    "health.check.CanaryApp.available",
+    "health.check.CanaryApp.responseTime",
+    "health.check.bosh.director.success",
+    "health.check.bosh.director.timeout",
+    "bosh.deployment",
+    "Firehose.LossRate.1M",
+    "Firehose.LossRate.1H",
+    "Doppler.MessagesAverage.1M",
+    "SyslogDrain.Adapter.LossRate.1M",
+    "SyslogDrain.RLP.LossRate.1M",
+    "SyslogDrain.Adapter.BindingsAverage.5M",
+    "SyslogAgent.LossRate.1M",
+    "Diego.AvailableFreeChunks",
+    "Diego.AvailableFreeChunksDisk",
+    *(f"Diego.TotalPercentageAvailable{r}Capacity.5M" for r in ("Memory", "Disk", "Container")),
+    *(f"Diego.TotalAvailable{r}Capacity.5M" for r in ("Memory", "Disk", "Container")),
+    *(f"health.check.{c}.probe.available" for c in ("cliCommand", "CanaryApp", "OpsMan", "bosh.director")),
+    *(f"health.check.{c}.probe.count" for c in ("cliCommand", "CanaryApp", "OpsMan", "bosh.director")),
+    "health.bosh.deployment.probe.count",
+    "ui.available",
+    "ingestor.disconnects",
+    "ingestor.dropped",
+    "redis.valueMetricQueue.size",
+    "redis.counterEventQueue.size",
+    "metrics.published",
+    "events.published",
+)
+_KNOWN_SET = frozenset(KNOWN)
+_FROM_PROMQL = {re.sub(r"[^A-Za-z0-9_]", "_", n): n for n in KNOWN}
+
+# Health checks that are probes of a capability (CONTRACT §3). Only `push` and `login` of the CLI
+# battery are mapped: start/logs/stop/delete test app lifecycle, and the docs tie no Cloud Controller
+# capability to them (no `health.check.CloudController…` exists), so they stay metrics only.
+PROBE_METRICS = {
+    "health.check.cliCommand.push": "cf_push",
+    "health.check.cliCommand.login": "cf_login",
+    "health.check.CanaryApp.available": "apps_manager",  # the canary is Apps Manager by default
+    "health.check.OpsMan.available": "ops_manager",
+    "health.check.bosh.director.success": "bosh_director",
+}
+# Healthwatch 2 cf CLI SLI: `tas_sli_task_failures_total{task=…}` (pas-sli-exporter)
+SLI_TASKS = {"push": "cf_push", "login": "cf_login"}
+_OPSMAN_HOSTS = {"opsman", "ops-manager", "opsmanager", "opsmgr", "pcf"}
+
+
+def canonical(name: str) -> str:
+    """The Healthwatch 1.x dotted name of a metric seen as a PromQL or prefixed name."""
+    name = name.strip()
+    if name in _FROM_PROMQL:
+        return _FROM_PROMQL[name]
+    if name.startswith("healthwatch.") and name[len("healthwatch.") :] in _KNOWN_SET:
+        return name[len("healthwatch.") :]
+    if name.startswith("healthwatch_") and name[len("healthwatch_") :] in _FROM_PROMQL:
+        return _FROM_PROMQL[name[len("healthwatch_") :]]
+    return name
+
+
+_SELECTOR = re.compile(r"^\s*([A-Za-z_:][A-Za-z0-9_:.]*)?\s*\{(.*)\}\s*$")
+_LABEL = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?')
+
+
+def split_selector(text: str) -> tuple[str, dict[str, str]] | None:
+    """`probe_success{instance="https://…", job="x"}` → (name, labels); None for a plain name/legend."""
+    m = _SELECTOR.match(text)
+    if not m:
+        return None
+    body, labels, pos = m.group(2), {}, 0
+    while pos < len(body):
+        lm = _LABEL.match(body, pos)
+        if not lm:
+            return None
+        labels[lm.group(1)] = lm.group(2).replace('\\"', '"').replace("\\\\", "\\")
+        pos = lm.end()
+    return (m.group(1) or ""), labels
+
+
+def epoch(t: Decimal | int | float | str) -> datetime:
+    """A Unix time in s, ms or ns (Log Cache examples show both s and ns): > 1e14 is ns, > 1e11 is ms."""
+    if isinstance(t, str) and t.isdigit():
+        t = int(t)
+    if isinstance(t, int):  # integer fast path (nozzle ns, Prometheus whole seconds), same rounding
+        div = 1000 if t > 10**14 else 1 if t > 10**11 else None
+        us = t * 1_000_000 if div is None else _half_even(t, div) if div > 1 else t * 1000
+        return EPOCH + timedelta(microseconds=us)
+    d = Decimal(str(t)) if not isinstance(t, Decimal) else t
+    if not d.is_finite():
+        raise ValueError(f"not a time: {t}")
+    a = abs(d)
+    us = d / 1000 if a > Decimal(10) ** 14 else d * 1000 if a > Decimal(10) ** 11 else d * 1_000_000
+    return EPOCH + timedelta(microseconds=int(us.to_integral_value(ROUND_HALF_EVEN)))
+
+
+def _half_even(n: int, d: int) -> int:
+    q, r = divmod(n, d)
+    return q + (1 if 2 * r > d or (2 * r == d and q % 2) else 0)
+
+
+def epoch_or_none(t: object) -> datetime | None:
+    if isinstance(t, bool) or not isinstance(t, int | float | str | Decimal):
+        return None
+    try:
+        return epoch(t)  # type: ignore[arg-type]
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
+
+
+def number(raw: object) -> float | None:
+    """A sample value: Prometheus sends strings ("1", "NaN", "+Inf"); NaN means no value (None)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float | Decimal):
+        v = float(raw)
+    elif isinstance(raw, str):
+        s = raw.strip()
+        if not s or s.lower() == "null":
+            return None
+        try:
+            v = float(s)
+        except ValueError as e:
+            raise ValueError(f"not a number: {raw!r}") from e
+    else:
+        raise ValueError(f"not a number: {raw!r}")
+    return None if v != v else v  # NaN: no observation
+
+
+@dataclass
+class Point:
+    ts: datetime
+    value: float
+    raw: str
+    line: int
+
+
+@dataclass
+class Series:
+    metric: str
+    labels: dict[str, str] = field(default_factory=dict)
+    points: list[Point] = field(default_factory=list)
+    step_s: float | None = None  # the known step (e.g. query_range `step`), else median spacing
+    name_from_file: bool = False
+
+
+def median_spacing(points: list[Point]) -> float | None:
+    """The median gap between distinct sample times; whole seconds from 1 s up (raw 5-min checks
+    land at 300.1 s, 299.9 s…: the expected step is 300)."""
+    ts = sorted({p.ts for p in points})
+    gaps = [(b - a).total_seconds() for a, b in zip(ts, ts[1:], strict=False)]
+    if not gaps:
+        return None
+    m = statistics.median(gaps)
+    return float(round(m)) if m >= 1 else round(m, 3)
+
+
+def probe_capability(s: Series) -> tuple[str, str] | None:
+    """(capability, kind) when the series is a probe: kind `hw` (1 ok / 0 failed / -1 not run),
+    `success` (Blackbox probe_success 1/0), `failures` (SLI failures in a window: 0 ok, > 0 failed)
+    or `counter` (raw cumulative failure counter: an increase is a failure)."""
+    if s.metric in PROBE_METRICS:
+        return PROBE_METRICS[s.metric], "hw"
+    if s.metric == "probe_success":
+        try:
+            host = (urlsplit(s.labels.get("instance", "")).hostname or "").split(".")[0].lower()
+        except ValueError:  # `https://[fe80::1` and other unparsable targets: not Ops Manager
+            host = ""
+        return ("ops_manager" if host in _OPSMAN_HOSTS else "apps_manager"), "success"
+    task = s.labels.get("task")
+    if task in SLI_TASKS:
+        exporter = {s.labels.get(k) for k in ("job", "scrape_instance_group", "exported_job")}
+        if s.metric == "tas_sli_task_failures_total":
+            return SLI_TASKS[task], "counter"
+        if "pas-sli-exporter" in exporter and "fail" in s.metric.lower():
+            return SLI_TASKS[task], "failures"  # increase()/rate() of the failure counter
+    return None
+
+
+def _detail(s: Series, raw: str) -> str:
+    keys = ("instance",) if s.metric == "probe_success" else ("task",)  # what tells the probes apart
+    sel = {k: s.labels[k] for k in keys if k in s.labels}
+    inner = ", ".join(f'{k}="{v}"' for k, v in sel.items())
+    return f"{s.metric}{{{inner}}} = {raw}" if inner else f"{s.metric} = {raw}"
+
+
+def emit_series(ctx: FileContext, series: list[Series]) -> None:
+    """Write each series' samples to `metrics` (and its probe observations to `probes`).
+
+    Missing samples produce no row: `interval_s` (the series' step) lets SQL tell a gap from a zero.
+    """
+    metrics: list[dict] = []
+    probes: list[dict] = []
+    for s in series:
+        if not s.points:
+            continue
+        interval = s.step_s if s.step_s is not None else median_spacing(s.points)
+        labels = dict(s.labels)
+        if s.name_from_file:
+            labels["name_from"] = "file"
+        lab = json.dumps(labels, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        for p in s.points:
+            metrics.append(
+                {
+                    "ts": p.ts,
+                    "metric": s.metric,
+                    "value": p.value,
+                    "labels": lab,
+                    "interval_s": interval,
+                    "source_line": p.line,
+                }
+            )
+        cap = probe_capability(s)
+        if cap is None:
+            continue
+        capability, kind = cap
+        prev: float | None = None
+        for p in sorted(s.points, key=lambda p: p.ts) if kind == "counter" else s.points:
+            if kind == "hw":
+                ok = None if p.value < 0 else p.value >= 1  # -1: did not run (a dependency failed)
+            elif kind == "success":
+                ok = p.value >= 1
+            elif kind == "failures":
+                ok = p.value <= 0
+            else:  # a cumulative counter: the first sample has no baseline; a reset restarts it
+                ok = None if prev is None else p.value == prev if p.value >= prev else p.value == 0
+                prev = p.value
+                if ok is None:
+                    continue
+            probes.append(
+                {
+                    "ts": p.ts,
+                    "capability": capability,
+                    "ok": ok,
+                    "status": "not_run" if ok is None else "ok" if ok else "failed",
+                    "detail": _detail(s, p.raw),
+                    "interval_s": interval,
+                    "source_line": p.line,
+                }
+            )
+    if metrics:
+        ctx.emit("metrics", metrics)
+    if probes:
+        ctx.emit("probes", probes)

@@ -1,0 +1,1 @@
+"""Transforms applied to every row before it is written: redaction of secrets."""
