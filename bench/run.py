@@ -321,9 +321,8 @@ def child_gen(kind: str, path: Path, size: str) -> dict:
 
 def child_build(out: Path, quarter: str) -> dict:
     sys.path.insert(0, str(REPO))
-    from drillscope.reports.quarterly import quarterly
-
     from drillscope.build import build
+    from drillscope.reports.quarterly import quarterly
 
     t, c = time.perf_counter(), _cpu()
     build(out)

@@ -16,12 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from drillscope import sql as _sql_package
+from drillscope.db import DB_NAME, SQL_DIR, connect_session
 from drillscope.errors import DrillscopeError
 from drillscope.ingest.schema import SCHEMAS
-
-SQL_DIR = Path(_sql_package.__file__).resolve().parent
-DB_NAME = "drillscope.duckdb"
 
 
 @dataclass
@@ -52,11 +49,6 @@ def _header(path: Path) -> str:
         if line.startswith("--"):
             return line.lstrip("- ").strip()
     return ""
-
-
-def connect_session(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would cut into the CLI's output
 
 
 # Tables whose `ts` the clock alignment (sql/align/20_apply.sql) may move: they are loaded with `ts_original`,

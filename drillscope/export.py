@@ -8,12 +8,11 @@ import json
 import os
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from drillscope.build import DB_NAME, SQL_DIR, connect_session
-from drillscope.errors import DrillscopeError, UsageError
+from drillscope.db import check_drills, open_db, sql_text
+from drillscope.errors import UsageError
 
 FORMATS = ("timesketch", "l2tcsv", "csv", "parquet")
 _EXT = {"timesketch": "jsonl", "l2tcsv": "l2t.csv", "csv": "csv", "parquet": "parquet"}
@@ -39,21 +38,9 @@ L2T_COLUMNS = [
 
 
 def timeline(out: Path, drills: list[str] | None = None) -> pa.Table:
-    db = out / DB_NAME
-    if not db.exists():
-        raise DrillscopeError(f"{db}: no database; run `drillscope run INPUT --out {out}` first")
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        connect_session(con)
-        if drills:
-            known = {r[0] for r in con.sql("select drill from drills").fetchall()}
-            missing = [d for d in drills if d not in known]
-            if missing:
-                raise UsageError(f"unknown drill(s): {', '.join(missing)}")
-        sql = (SQL_DIR / "export" / "timeline.sql").read_text(encoding="utf-8")
-        return con.sql(sql, params={"drills": drills or None}).to_arrow_table()
-    finally:
-        con.close()
+    with open_db(out) as con:
+        check_drills(con, drills)
+        return con.sql(sql_text("export/timeline"), params={"drills": drills or None}).to_arrow_table()
 
 
 def export(out: Path, fmt: str, drills: list[str] | None = None) -> tuple[Path, int]:

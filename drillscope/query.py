@@ -7,28 +7,20 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from drillscope.build import DB_NAME, connect_session
+from drillscope.db import open_db
 from drillscope.errors import DrillscopeError
 
 
 def query(out: Path, sql: str) -> pa.Table:
     """Run one query read-only; a write or a bad query is a DrillscopeError with DuckDB's message."""
-    db = out / DB_NAME
-    if not db.exists():
-        raise DrillscopeError(
-            f"{db}: no database; run `drillscope ingest INPUT --out {out}` or `drillscope build` first"
-        )
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        connect_session(con)
-        rel = con.sql(sql)
-        if rel is None:  # a statement without a result
-            return pa.table({})
-        return rel.to_arrow_table()
-    except duckdb.Error as e:
-        msg = str(e).splitlines()[0]
-        if "read-only" in msg.lower():
-            msg = "the database is opened read-only: " + msg
-        raise DrillscopeError(msg) from None
-    finally:
-        con.close()
+    with open_db(out) as con:
+        try:
+            rel = con.sql(sql)
+            if rel is None:  # a statement without a result
+                return pa.table({})
+            return rel.to_arrow_table()
+        except duckdb.Error as e:
+            msg = str(e).splitlines()[0]
+            if "read-only" in msg.lower():
+                msg = "the database is opened read-only: " + msg
+            raise DrillscopeError(msg) from None

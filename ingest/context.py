@@ -17,9 +17,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyarrow as pa
-from drillscope.ingest.schema import SCHEMAS
 
 from drillscope.errors import InputError, NeedDate
+from drillscope.ingest.schema import SCHEMAS
 
 
 @dataclass

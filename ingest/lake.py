@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
 from drillscope.ingest.schema import SCHEMAS, TABLES
 from drillscope.transforms.redact import redact_table
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from drillscope.errors import InputError, NeedDate
 from drillscope.ingest import lake
 from drillscope.ingest.context import DrillConfig, FileContext, decode
 from drillscope.ingest.registry import PROBE_BYTES, detect
-
-from drillscope.errors import InputError, NeedDate
 
 # Limits (README "Limits"): past them a file is reported as `error`, never read half-way.
 MAX_INPUT_BYTES = 4 * 1024**3  # decompressed size of one input

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import altair as alt
 import polars as pl
+
 from drillscope.reports.i18n import Labels
 
 alt.data_transformers.disable_max_rows()

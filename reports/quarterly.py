@@ -11,11 +11,11 @@ from pathlib import Path
 import altair as alt
 import duckdb
 import polars as pl
-from drillscope.reports import charts
-from drillscope.reports.render import ChartOut, _chart, _images, _page, e, fmt_dur, report_sql
 
-from drillscope.build import DB_NAME, connect_session
+from drillscope.db import open_db, run_named
 from drillscope.errors import DrillscopeError, UsageError
+from drillscope.reports import charts
+from drillscope.reports.html import ChartOut, chart_out, e, fmt_dur, html_page, write_images
 
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -37,7 +37,8 @@ def parse_slo(slo: float | None) -> float | None:
     return frac
 
 
-_q = report_sql
+def _q(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
+    return run_named(con, f"report/{name}", params)
 
 
 def quarterly(
@@ -45,30 +46,15 @@ def quarterly(
 ) -> pl.DataFrame:
     """The quarter's availability per foundation and capability (the terminal table)."""
     params = {"quarter": parse_quarter(quarter), "slo": parse_slo(slo), "foundation": foundation}
-    with _connect(out) as con:
+    with open_db(out) as con:
         return _q(con, "quarterly", params)
-
-
-class _connect:
-    def __init__(self, out: Path) -> None:
-        db = out / DB_NAME
-        if not db.exists():
-            raise DrillscopeError(f"{db}: no database; run `drillscope run INPUT --out {out}` first")
-        self.con = duckdb.connect(str(db), read_only=True)
-        connect_session(self.con)
-
-    def __enter__(self) -> duckdb.DuckDBPyConnection:
-        return self.con
-
-    def __exit__(self, *exc: object) -> None:
-        self.con.close()
 
 
 def write_quarterly(out: Path, quarter: str, slo: float | None = None, foundation: str | None = None) -> Path:
     """Write `out/report/quarterly/<quarter>.html` (+ PNG/SVG of its charts); returns its path."""
     quarter = parse_quarter(quarter)
     params = {"quarter": quarter, "slo": parse_slo(slo), "foundation": foundation}
-    with _connect(out) as con:
+    with open_db(out) as con:
         table = _q(con, "quarterly", params)
         if table.is_empty():
             raise DrillscopeError(
@@ -81,19 +67,19 @@ def write_quarterly(out: Path, quarter: str, slo: float | None = None, foundatio
     folder = out / "report" / "quarterly"
     folder.mkdir(parents=True, exist_ok=True)
     outs = [
-        _chart("availability", "Availability against the SLO", availability_chart(table)),
-        _chart("burn", "Error budget left (burn-down)", burn_chart(burn)),
-        _chart("trend", "Availability by quarter", trend_chart(trend)),
+        chart_out("availability", "Availability against the SLO", availability_chart(table)),
+        chart_out("burn", "Error budget left (burn-down)", burn_chart(burn)),
+        chart_out("trend", "Availability by quarter", trend_chart(trend)),
     ]
     if not drills.is_empty():
         outs.append(
-            _chart(
+            chart_out(
                 "drills", f"Drills of the quarter: TTD and TTR (n = {drills.height})", drills_chart(drills)
             )
         )
     for c in outs:
         c.name = f"{quarter}-{c.name}"
-    _images(outs, folder)
+    write_images(outs, folder)
     rows = "".join(
         f"<tr><td>{e(r['foundation'])}</td><td>{e(r['capability'])}</td><td class=num>{r['availability_pct']:.4f} %</td>"
         f"<td class=num>{r['availability_min_pct']:.4f} %</td><td class=num>{r['availability_unplanned_pct']:.4f} %</td>"
@@ -116,7 +102,7 @@ def write_quarterly(out: Path, quarter: str, slo: float | None = None, foundatio
 """ + "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
     path = folder / f"{quarter}.html"
     tmp = folder / f".{quarter}.html.tmp-{os.getpid()}"
-    tmp.write_text(_page(f"Availability {quarter}", body, outs, "en"), encoding="utf-8")
+    tmp.write_text(html_page(f"Availability {quarter}", body, outs, "en"), encoding="utf-8")
     os.replace(tmp, path)
     return path
 

@@ -9,138 +9,39 @@ temp folder and swapped into place, so a failure never leaves a half-written rep
 
 from __future__ import annotations
 
-import html
-import json
 import os
 import re
 import shutil
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
+
+from drillscope.db import open_db, run_named
+from drillscope.errors import UsageError
 from drillscope.reports import charts
+from drillscope.reports.html import (
+    ChartOut,
+    chart_out,
+    e,
+    fmt_dur,
+    fmt_pct,
+    fmt_ts,
+    html_page,
+    slug,
+    write_images,
+)
 from drillscope.reports.i18n import Labels, labels
 from drillscope.reports.skew import skew_section
 
-from drillscope.build import DB_NAME, SQL_DIR, connect_session
-from drillscope.errors import DrillscopeError, UsageError
-
-REPORT_SQL = SQL_DIR / "report"
-
-
-@dataclass
-class ChartOut:
-    name: str
-    title: str
-    spec: dict
-
 
 def report_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
-    """Run `sql/report/<name>.sql` with the `$params` it uses (DuckDB refuses unused ones)."""
-    sql = (REPORT_SQL / f"{name}.sql").read_text(encoding="utf-8")
-    used = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
-    try:
-        return con.sql(sql, params=used or None).pl()
-    except duckdb.Error as e:
-        raise DrillscopeError(f"sql/report/{name}.sql: {str(e).splitlines()[0]}") from e
+    """Run `sql/report/<name>.sql` with the `$params` it uses."""
+    return run_named(con, f"report/{name}", params)
 
 
 def _q(con: duckdb.DuckDBPyConnection, name: str, drill: str | None = None) -> pl.DataFrame:
     return report_sql(con, name, {"drill": drill} if drill is not None else None)
-
-
-def fmt_ts(ts: datetime | None, tz: str) -> str:
-    if ts is None:
-        return "—"
-    return ts.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S %Z")
-
-
-def fmt_dur(s: float | None) -> str:
-    if s is None:
-        return "—"
-    s = int(s)  # truncated like the clock times shown beside it (11:17:07.69 shows as 11:17:07)
-    h, rem = divmod(abs(s), 3600)
-    m, sec = divmod(rem, 60)
-    sign = "-" if s < 0 else ""
-    return f"{sign}{h}h{m:02d}m{sec:02d}s" if h else f"{sign}{m}m{sec:02d}s"
-
-
-def fmt_pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.2f} %"
-
-
-def e(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
-
-
-def slug(ref: str) -> str:
-    return "ev-" + re.sub(r"[^A-Za-z0-9]+", "-", ref).strip("-")
-
-
-def _spec_json(spec: dict) -> str:
-    # inside <script>: never let a log text close the tag or open a comment
-    return (
-        json.dumps(spec, ensure_ascii=False)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
-
-
-_BUNDLE: str | None = None
-
-
-def _vega_bundle() -> str:
-    global _BUNDLE
-    if _BUNDLE is None:
-        import vl_convert as vlc
-        from altair.utils._importers import vl_version_for_vl_convert
-
-        _BUNDLE = vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
-    return _BUNDLE
-
-
-CSS = """
-body{font-family:-apple-system,Segoe UI,NanumGothic,Noto Sans KR,sans-serif;margin:24px;color:#222;max-width:1200px}
-h1{margin-bottom:0} .sub{color:#666;margin-top:4px}
-table{border-collapse:collapse;margin:12px 0;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f5f5f5} td.num{text-align:right;font-variant-numeric:tabular-nums}
-.chart{margin:18px 0} code{font-size:12px} .phase{font-weight:600}
-.msg{max-width:640px;word-break:break-word;font-family:ui-monospace,Menlo,monospace;font-size:12px}
-.sev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;font-weight:600}
-.sev-critical{background:#c62828} .sev-warning{background:#ef8f00} .sev-info{background:#607d8b}
-.finding{max-width:760px} .st-late,.st-not-observed,.st-bad-match,.v-regressed,.rto-fail{color:#c62828;font-weight:600}
-.st-on-time,.v-improved,.rto-pass{color:#2e7d32;font-weight:600} .st-early{color:#ef8f00;font-weight:600}
-"""
-
-
-def _page(title: str, body: str, specs: list[ChartOut], lang: str) -> str:
-    embeds = "\n".join(
-        f"vegaEmbed('#chart-{c.name}', {_spec_json(c.spec)}, {{renderer: 'svg', actions: false}})"
-        f".catch(err => {{ console.error(err); document.body.dataset.chartError = '1'; }});"
-        for c in specs
-    )
-    script = ""
-    if specs:
-        bundle = _vega_bundle().replace("</script", "<\\/script")
-        script = f'<script type="text/javascript">{bundle}</script>\n<script type="text/javascript">\n{embeds}\n</script>'
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:">
-<title>{e(title)}</title><style>{CSS}</style></head>
-<body>
-{body}
-{script}
-</body></html>
-"""
-
-
-def _chart(name: str, title: str, chart: Any) -> ChartOut:
-    return ChartOut(name, title, chart.configure(font=charts.FONT).to_dict())
 
 
 def _drill_page(
@@ -159,17 +60,17 @@ def _drill_page(
 
     outs: list[ChartOut] = []
     if not lanes.is_empty():
-        outs.append(_chart("swimlanes", lab["swimlanes"], charts.swimlanes(lanes, markers, tz, lab)))
+        outs.append(chart_out("swimlanes", lab["swimlanes"], charts.swimlanes(lanes, markers, tz, lab)))
     if not events.is_empty():
-        outs.append(_chart("events", lab["events"], charts.event_timeline(events, tz, lab)))
+        outs.append(chart_out("events", lab["events"], charts.event_timeline(events, tz, lab)))
     if not tasks.is_empty():
-        outs.append(_chart("tasks", lab["tasks"], charts.task_gantt(tasks, tz, lab)))
+        outs.append(chart_out("tasks", lab["tasks"], charts.task_gantt(tasks, tz, lab)))
     if not vms.is_empty():
-        outs.append(_chart("vms", lab["vms"], charts.vm_heatmap(vms, tz, lab)))
+        outs.append(chart_out("vms", lab["vms"], charts.vm_heatmap(vms, tz, lab)))
     if not metrics.is_empty():
         window = (d["injected_at"], d["recovered_at"])
-        outs.append(_chart("metrics", lab["metrics"], charts.metric_panels(metrics, window, tz, lab)))
-    _images(outs, folder)
+        outs.append(chart_out("metrics", lab["metrics"], charts.metric_panels(metrics, window, tz, lab)))
+    write_images(outs, folder)
 
     def ev_link(ref: str | None) -> str:
         return f'<a href="#{slug(ref)}"><code>{e(ref)}</code></a>' if ref else "—"
@@ -226,7 +127,7 @@ def _drill_page(
 <h2>{e(lab["evidence"])}</h2>{ev_table}
 {skew_html}
 <p class=sub>{e(lab["generated"])}</p>"""
-    page = _page(f"{d['name']} — {lab['title']}", body, outs, lang)
+    page = html_page(f"{d['name']} — {lab['title']}", body, outs, lang)
 
     md_caps = "\n".join(
         f"| {r['capability']} | {fmt_ts(r['first_failure_at'], tz)} | {fmt_ts(r['restored_at'], tz)} | "
@@ -254,25 +155,12 @@ def _drill_page(
     return page, md
 
 
-def _images(outs: list[ChartOut], folder: Path) -> None:
-    import vl_convert as vlc
-
-    for c in outs:
-        (folder / f"{c.name}.svg").write_text(vlc.vegalite_to_svg(c.spec), encoding="utf-8")
-        (folder / f"{c.name}.png").write_bytes(vlc.vegalite_to_png(c.spec, scale=1.5))
-
-
 def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -> Path:
     """Write `out/report/` for the given drills (default all); returns the path of index.html."""
     if lang not in ("en", "ko"):
         raise UsageError(f"--lang {lang!r}: use en or ko")
     lab = labels(lang)
-    db = out / DB_NAME
-    if not db.exists():
-        raise DrillscopeError(f"{db}: no database; run `drillscope run INPUT --out {out}` first")
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        connect_session(con)
+    with open_db(out) as con:
         all_drills = _q(con, "drills")
         known = all_drills["drill"].to_list()
         if drills:
@@ -290,15 +178,13 @@ def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -
             for d in chosen.iter_rows(named=True):
                 folder = tmp / _safe(d["drill"])
                 folder.mkdir()
-                page, md = _drill_page(con, d, lab, lang, folder)
-                (folder / "index.html").write_text(page, encoding="utf-8")
+                page_text, md = _drill_page(con, d, lab, lang, folder)
+                (folder / "index.html").write_text(page_text, encoding="utf-8")
                 (folder / "summary.md").write_text(md, encoding="utf-8")
             _index(con, chosen, lab, lang, tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    finally:
-        con.close()
     old = out / f"report.old-{os.getpid()}"
     if final.exists():
         os.replace(final, old)
@@ -326,8 +212,8 @@ def _index(
     comparison_html = _comparison_section(con, drills, lab)
     outs = []
     if drills.height:
-        outs.append(_chart("comparison", lab["comparison"], charts.drill_comparison(drills, lab)))
-        _images(outs, folder)
+        outs.append(chart_out("comparison", lab["comparison"], charts.drill_comparison(drills, lab)))
+        write_images(outs, folder)
     body = f"""<h1>{e(lab["title"])}</h1>
 <h2>{e(lab["drills"])}</h2>
 <table id=drills><tr><th>{e(lab["drill"])}</th><th>{e(lab["foundation"])}</th><th>{e(lab["injected"])}</th>
@@ -335,7 +221,7 @@ def _index(
 <p>{e(lab["mttr"])} = {e(mttr)} (n = {len(ttrs)})</p>
 {comparison_html}
 """ + "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
-    (folder / "index.html").write_text(_page(lab["title"], body, outs, lang), encoding="utf-8")
+    (folder / "index.html").write_text(html_page(lab["title"], body, outs, lang), encoding="utf-8")
 
 
 # --- findings, plan vs actual, drill vs drill --------------------------------------------------------------

@@ -8,15 +8,12 @@ the report's `labels` when it has the `skew_*` keys, else from SKEW_LABELS (en/k
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 
-from drillscope.build import SQL_DIR
+from drillscope.db import sql_text
+from drillscope.reports.html import e, fmt_ts
 
 SKEW_LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -95,14 +92,6 @@ SKEW_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _e(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
-
-
-def _ts(ts: datetime | None, tz: str) -> str:
-    return "—" if ts is None else ts.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S %Z")
-
-
 def _s(v: float | None, signed: bool = True) -> str:
     """Exact seconds (to the millisecond), signed: an offset of +35 s, a delay of 38 s."""
     if v is None:
@@ -122,7 +111,7 @@ def _bounds(lo: float | None, hi: float | None) -> str:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, drill: str) -> list[dict]:
-    sql = (SQL_DIR / "report" / f"{name}.sql").read_text(encoding="utf-8")
+    sql = sql_text(f"report/{name}")
     try:
         cur = con.execute(sql, {"drill": drill})
     except duckdb.CatalogException:  # a database built before the clock tables existed
@@ -152,15 +141,15 @@ def skew_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, labels: Ma
     mails = _rows(con, "mail_delay", drill)
     if not (est or applied or mails):
         return ""
-    L = {k: _e(v) for k, v in lab.items()}
+    L = {k: e(v) for k, v in lab.items()}
     parts = [f"<h2 id=clock-skew>{L['skew_title']}</h2><p class=sub>{L['skew_intro']}</p>"]
     if est:
         body = "".join(
-            f"<tr><td>{_e(r['source_type'])}</td><td>{_e(r['clock'])}</td><td>{_e(r['reference'])}</td>"
-            f"<td>{_e(r['method'])} ({_e(r['kind'])})</td><td class=num>{_e(_s(r['offset_s']))}</td>"
-            f"<td class=num>{_e(_bounds(r['offset_min_s'], r['offset_max_s']))}</td>"
-            f"<td class=num>{_e(r['n'])}</td><td>{L['skew_yes'] if r['applicable'] else L['skew_no']}</td>"
-            f"<td>{_e(r['note'])}</td><td class=msg>{_e(r['evidence'])}</td></tr>"
+            f"<tr><td>{e(r['source_type'])}</td><td>{e(r['clock'])}</td><td>{e(r['reference'])}</td>"
+            f"<td>{e(r['method'])} ({e(r['kind'])})</td><td class=num>{e(_s(r['offset_s']))}</td>"
+            f"<td class=num>{e(_bounds(r['offset_min_s'], r['offset_max_s']))}</td>"
+            f"<td class=num>{e(r['n'])}</td><td>{L['skew_yes'] if r['applicable'] else L['skew_no']}</td>"
+            f"<td>{e(r['note'])}</td><td class=msg>{e(r['evidence'])}</td></tr>"
             for r in est
         )
         parts.append(
@@ -172,9 +161,9 @@ def skew_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, labels: Ma
     parts.append(f"<h3>{L['skew_corrections']}</h3>")
     if applied:
         body = "".join(
-            f"<tr><td><code>{_e(r['key'])}</code></td><td class=num>{_e(_s(r['offset_s']))}</td>"
-            f"<td>{_e(r['origin'])}</td><td class=num>{_e(r['rows_shifted'])}</td>"
-            f"<td class=msg>{_e(r['evidence'])}</td></tr>"
+            f"<tr><td><code>{e(r['key'])}</code></td><td class=num>{e(_s(r['offset_s']))}</td>"
+            f"<td>{e(r['origin'])}</td><td class=num>{e(r['rows_shifted'])}</td>"
+            f"<td class=msg>{e(r['evidence'])}</td></tr>"
             for r in applied
         )
         parts.append(
@@ -185,19 +174,19 @@ def skew_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, labels: Ma
         parts.append(f"<p id=clock-corrections>{L['skew_none_applied']}</p>")
     if mails:
         body = "".join(
-            f"<tr><td>{_e(r['alert'] or r['subject'])}</td><td>{_e(r['state'] or r['kind'])}</td>"
-            f"<td>{_e(_ts(r['fired_at'], tz))}<br><small>"
+            f"<tr><td>{e(r['alert'] or r['subject'])}</td><td>{e(r['state'] or r['kind'])}</td>"
+            f"<td>{e(fmt_ts(r['fired_at'], tz))}<br><small>"
             f"{_fired_from(r['fired_from'], L)}</small></td>"
-            f"<td>{_e(_ts(r['sent_at'], tz))}</td><td>{_e(_ts(r['received_at'], tz))}</td>"
-            f"<td class=num>{_e(_s(r['firing_to_sent_s'], False))}</td>"
-            f"<td class=num>{_e(_s(r['sent_to_received_s'], False))}</td>"
-            f"<td class=num>{_e(_s(r['firing_to_received_s'], False))}</td>"
-            f"<td><code>{_e(r['evidence'])}</code></td></tr>"
+            f"<td>{e(fmt_ts(r['sent_at'], tz))}</td><td>{e(fmt_ts(r['received_at'], tz))}</td>"
+            f"<td class=num>{e(_s(r['firing_to_sent_s'], False))}</td>"
+            f"<td class=num>{e(_s(r['sent_to_received_s'], False))}</td>"
+            f"<td class=num>{e(_s(r['firing_to_received_s'], False))}</td>"
+            f"<td><code>{e(r['evidence'])}</code></td></tr>"
             for r in mails
         )
         parts.append(
             f"<h2 id=mail-delay>{L['mail_title']}</h2><table id=mail-delay-table><tr><th>{L['mail_alert']}</th>"
-            f"<th>{L['mail_state']}</th><th>{L['mail_fired']} ({_e(tz)})</th><th>{L['mail_sent']}</th>"
+            f"<th>{L['mail_state']}</th><th>{L['mail_fired']} ({e(tz)})</th><th>{L['mail_sent']}</th>"
             f"<th>{L['mail_received']}</th><th>{L['mail_fired_to_sent']}</th><th>{L['mail_sent_to_received']}</th>"
             f"<th>{L['mail_fired_to_received']}</th><th>{L['skew_evidence']}</th></tr>{body}</table>"
         )

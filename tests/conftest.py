@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from drillscope.ingest.pipeline import FileResult, ingest_inputs
 
 from drillscope.build import build
+from drillscope.ingest.pipeline import FileResult, ingest_inputs
 from drillscope.output import rows
 from drillscope.query import query
 
@@ -23,6 +23,7 @@ def commit_inputs(lake: Path) -> None:
     """Write the `ingest_files` row (the commit marker ingest writes last) of every hand-written table file
     that has none, so that `build`, which reads committed inputs only, reads it."""
     import pyarrow.parquet as pq
+
     from drillscope.ingest.lake import write_atomic
 
     counts: dict[tuple[str, str], tuple[int, str | None, str | None]] = {}

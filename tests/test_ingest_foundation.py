@@ -8,9 +8,9 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
-from drillscope.ingest.context import DrillConfig
 
 from drillscope.errors import InputError
+from drillscope.ingest.context import DrillConfig
 from tests.conftest import Lake
 
 EVENTS = (

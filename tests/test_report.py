@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from drillscope.ingest.lake import write_atomic
-from drillscope.reports.render import write_report
 
 from drillscope.build import build
+from drillscope.ingest.lake import write_atomic
+from drillscope.reports.render import write_report
 from tests.browser import check_page, needs_chromium
 from tests.conftest import commit_inputs
 
@@ -276,6 +276,7 @@ def test_hangul_renders_in_png() -> None:
     identical PNGs. With fonts-nanum (installed by .ci/run) they differ."""
     import altair as alt
     import vl_convert as vlc
+
     from drillscope.reports.charts import FONT
 
     def png(text: str) -> bytes:

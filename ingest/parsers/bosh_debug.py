@@ -52,6 +52,7 @@ from statistics import median
 from typing import Any
 
 import polars as pl
+
 from drillscope.ingest.context import FileContext
 
 NAME = "bosh_debug"

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 import polars as pl
 import pyarrow as pa
+
 from drillscope.ingest.context import FileContext, decode, split_lines
 from drillscope.ingest.parsers import _cf
 

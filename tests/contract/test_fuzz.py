@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pytest
-from drillscope.ingest.context import DrillConfig, FileContext
-from drillscope.ingest.registry import PROBE_BYTES, parsers
-from drillscope.ingest.schema import SCHEMAS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drillscope.errors import NeedDate
+from drillscope.ingest.context import DrillConfig, FileContext
+from drillscope.ingest.registry import PROBE_BYTES, parsers
+from drillscope.ingest.schema import SCHEMAS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 PARSERS = parsers()

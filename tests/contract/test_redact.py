@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from drillscope.transforms.redact import redact_table, redact_text
 
+from drillscope.transforms.redact import redact_table, redact_text
 from tests.conftest import Lake
 
 JWT = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImtleS0xIn0.eyJqdGkiOiIxMjMifQ.c2lnbmF0dXJlc2lnbmF0dXJl"

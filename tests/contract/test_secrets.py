@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+
 from drillscope.reports.render import write_report
 from drillscope.transforms.redact import MARK, redact_text
-
 from tests.conftest import Lake
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "secrets" / "foreign"

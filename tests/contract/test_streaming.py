@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from drillscope.ingest import pipeline
 from drillscope.ingest.context import DrillConfig, FileContext
 from drillscope.ingest.parsers import bosh_debug, cf_logs
 from drillscope.ingest.parsers.healthwatch import csv_export as _hw_csv
-
 from tests.conftest import FIXTURES, REPO, Lake
 
 BOSH = [

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from drillscope.ingest.context import decode
 from drillscope.ingest.parsers import bosh_debug
-
 from tests.conftest import FIXTURES, REPO, Lake
 
 FIX = FIXTURES / "bosh_debug"

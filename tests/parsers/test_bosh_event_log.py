@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from drillscope.ingest.parsers import bosh_event_log
-
 from tests.conftest import Lake
 
 FX = Path(__file__).parents[1] / "fixtures" / "bosh_task"

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from drillscope.ingest.context import decode
 from drillscope.ingest.parsers import bosh_table
 from drillscope.ingest.registry import PROBE_BYTES, detect
-
 from tests.conftest import FIXTURES, Lake
 
 FX = FIXTURES / "bosh_table"

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from drillscope.ingest.parsers import bosh_task
 from drillscope.ingest.registry import detect
-
 from tests.conftest import REPO, Lake
 
 FX = Path(__file__).parents[1] / "fixtures" / "bosh_task"

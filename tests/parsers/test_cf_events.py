@@ -6,9 +6,9 @@ import json
 import shutil
 
 import pytest
+
 from drillscope.ingest.parsers import _cf, cf_cli, cf_events, cf_logs
 from drillscope.ingest.registry import detect, parsers
-
 from tests.conftest import FIXTURES, Lake
 
 CF = FIXTURES / "cf"

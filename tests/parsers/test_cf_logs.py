@@ -6,7 +6,6 @@ import shutil
 
 from drillscope.ingest.parsers import _cf, cf_cli, cf_events, cf_logs
 from drillscope.ingest.registry import detect, parsers
-
 from tests.conftest import FIXTURES, Lake
 
 CF = FIXTURES / "cf"

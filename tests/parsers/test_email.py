@@ -6,10 +6,10 @@ import gzip
 from pathlib import Path
 
 import pytest
+
 from drillscope.ingest.context import decode
 from drillscope.ingest.parsers import email as em
 from drillscope.ingest.registry import PROBE_BYTES, detect
-
 from tests.conftest import FIXTURES, Lake
 
 EMAIL = FIXTURES / "email"

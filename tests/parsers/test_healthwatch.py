@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
 from drillscope.ingest.context import decode
 from drillscope.ingest.parsers import healthwatch
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from drillscope.ingest.context import decode
 from drillscope.ingest.parsers import notes
 from drillscope.ingest.registry import PROBE_BYTES, detect
-
 from tests.conftest import FIXTURES, Lake
 
 NOTES = FIXTURES / "notes"

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from drillscope.ingest.pipeline import ingest_inputs
-from drillscope.reports.skew import skew_section
 from typer.testing import CliRunner
 
 from drillscope.build import DB_NAME, build
 from drillscope.cli import app
 from drillscope.errors import DrillscopeError
+from drillscope.ingest.pipeline import ingest_inputs
+from drillscope.reports.skew import skew_section
 from tests.conftest import commit_inputs
 from tests.sql.test_sql_models import HandLake
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from drillscope.ingest.pipeline import ingest_inputs
 
 from drillscope.build import SQL_DIR, build
+from drillscope.ingest.pipeline import ingest_inputs
 from drillscope.output import rows as plain_rows
 from drillscope.query import query
 from tests.sql.test_sql_models import HandLake

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
-from drillscope.ingest.pipeline import ingest_inputs
 
 from drillscope.build import build
+from drillscope.ingest.pipeline import ingest_inputs
 from drillscope.output import rows as plain_rows
 from drillscope.query import query
 from tests.sql.test_sql_models import HandLake

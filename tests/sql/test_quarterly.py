@@ -10,9 +10,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from drillscope.ingest.lake import write_atomic
 
 from drillscope.build import build
+from drillscope.ingest.lake import write_atomic
 from drillscope.output import rows
 from drillscope.query import query
 from tests.browser import check_page, needs_chromium

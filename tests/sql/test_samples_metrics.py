@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from drillscope.ingest.pipeline import ingest_inputs
-from drillscope.ingest.registry import parsers
 
 from drillscope.build import SQL_DIR, build
+from drillscope.ingest.pipeline import ingest_inputs
+from drillscope.ingest.registry import parsers
 from drillscope.output import rows as plain_rows
 from drillscope.query import query
 
@@ -174,9 +174,9 @@ def test_samples_pass_the_audits(out: Path) -> None:
 def test_chart_markers_stay_in_the_drill_window(out: Path) -> None:
     """Drill 2's `bosh tasks --recent` lists drill 1's cck task 1234; its rules must not stretch drill 2's charts."""
     import duckdb
-    from drillscope.reports.render import report_sql
 
     from drillscope.build import DB_NAME, connect_session
+    from drillscope.reports.render import report_sql
 
     con = duckdb.connect(str(out / DB_NAME), read_only=True)
     connect_session(con)

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from drillscope.ingest.lake import write_atomic
 
 from drillscope.build import SQL_DIR, BuildResult, build
+from drillscope.ingest.lake import write_atomic
 from drillscope.output import rows as plain_rows
 from drillscope.query import query
 from tests.conftest import commit_inputs

@@ -1,0 +1,64 @@
+"""The database file and the SQL files: where they are, how to open the database, how to run a named query.
+
+Every reader (`sql`, `export`, the reports) opens `OUT/drillscope.duckdb` read-only through `open_db`, so the
+"no database yet" message and the session settings are written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from drillscope import sql as _sql_package
+from drillscope.errors import DrillscopeError, UsageError
+
+SQL_DIR = Path(_sql_package.__file__).resolve().parent
+DB_NAME = "drillscope.duckdb"
+
+
+def connect_session(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would cut into the CLI's output
+
+
+@contextmanager
+def open_db(out: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The built database of `out`, read-only; a clear error when there is none yet."""
+    db = out / DB_NAME
+    if not db.exists():
+        raise DrillscopeError(f"{db}: no database; run `drillscope run INPUT --out {out}` first")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        connect_session(con)
+        yield con
+    finally:
+        con.close()
+
+
+def sql_text(name: str) -> str:
+    """The text of `sql/<name>.sql` (e.g. `report/drills`, `export/timeline`)."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_named(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
+    """Run `sql/<name>.sql` with the `$params` it uses (DuckDB refuses unused ones)."""
+    sql = sql_text(name)
+    used = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+    try:
+        return con.sql(sql, params=used or None).pl()
+    except duckdb.Error as e:
+        raise DrillscopeError(f"sql/{name}.sql: {str(e).splitlines()[0]}") from e
+
+
+def check_drills(con: duckdb.DuckDBPyConnection, drills: list[str] | None) -> None:
+    """A usage error naming the drill ids that the database does not hold."""
+    if not drills:
+        return
+    known = [r[0] for r in con.sql("SELECT drill FROM drills ORDER BY drill").fetchall()]
+    missing = [d for d in drills if d not in known]
+    if missing:
+        raise UsageError(f"unknown drill(s): {', '.join(missing)}; known: {', '.join(known) or 'none'}")

@@ -1,0 +1,121 @@
+"""The page and its parts, shared by the drill report and the quarterly page: one self-contained HTML
+page (the Vega JavaScript inlined from vl-convert), charts as Vega-Lite specs, PNG/SVG images of them, and
+the escaping and formatting every table cell goes through."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from drillscope.reports import charts
+
+
+@dataclass
+class ChartOut:
+    name: str
+    title: str
+    spec: dict
+
+
+def fmt_ts(ts: datetime | None, tz: str) -> str:
+    if ts is None:
+        return "—"
+    return ts.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def fmt_dur(s: float | None) -> str:
+    if s is None:
+        return "—"
+    s = int(s)  # truncated like the clock times shown beside it (11:17:07.69 shows as 11:17:07)
+    h, rem = divmod(abs(s), 3600)
+    m, sec = divmod(rem, 60)
+    sign = "-" if s < 0 else ""
+    return f"{sign}{h}h{m:02d}m{sec:02d}s" if h else f"{sign}{m}m{sec:02d}s"
+
+
+def fmt_pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.2f} %"
+
+
+def e(x: Any) -> str:
+    return html.escape("" if x is None else str(x))
+
+
+def slug(ref: str) -> str:
+    return "ev-" + re.sub(r"[^A-Za-z0-9]+", "-", ref).strip("-")
+
+
+def spec_json(spec: dict) -> str:
+    # inside <script>: never let a log text close the tag or open a comment
+    return (
+        json.dumps(spec, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+_BUNDLE: str | None = None
+
+
+def vega_bundle() -> str:
+    global _BUNDLE
+    if _BUNDLE is None:
+        import vl_convert as vlc
+        from altair.utils._importers import vl_version_for_vl_convert
+
+        _BUNDLE = vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    return _BUNDLE
+
+
+CSS = """
+body{font-family:-apple-system,Segoe UI,NanumGothic,Noto Sans KR,sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{margin-bottom:0} .sub{color:#666;margin-top:4px}
+table{border-collapse:collapse;margin:12px 0;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f5f5f5} td.num{text-align:right;font-variant-numeric:tabular-nums}
+.chart{margin:18px 0} code{font-size:12px} .phase{font-weight:600}
+.msg{max-width:640px;word-break:break-word;font-family:ui-monospace,Menlo,monospace;font-size:12px}
+.sev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;font-weight:600}
+.sev-critical{background:#c62828} .sev-warning{background:#ef8f00} .sev-info{background:#607d8b}
+.finding{max-width:760px} .st-late,.st-not-observed,.st-bad-match,.v-regressed,.rto-fail{color:#c62828;font-weight:600}
+.st-on-time,.v-improved,.rto-pass{color:#2e7d32;font-weight:600} .st-early{color:#ef8f00;font-weight:600}
+"""
+
+
+def html_page(title: str, body: str, specs: list[ChartOut], lang: str) -> str:
+    embeds = "\n".join(
+        f"vegaEmbed('#chart-{c.name}', {spec_json(c.spec)}, {{renderer: 'svg', actions: false}})"
+        f".catch(err => {{ console.error(err); document.body.dataset.chartError = '1'; }});"
+        for c in specs
+    )
+    script = ""
+    if specs:
+        bundle = vega_bundle().replace("</script", "<\\/script")
+        script = f'<script type="text/javascript">{bundle}</script>\n<script type="text/javascript">\n{embeds}\n</script>'
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:">
+<title>{e(title)}</title><style>{CSS}</style></head>
+<body>
+{body}
+{script}
+</body></html>
+"""
+
+
+def chart_out(name: str, title: str, chart: Any) -> ChartOut:
+    return ChartOut(name, title, chart.configure(font=charts.FONT).to_dict())
+
+
+def write_images(outs: list[ChartOut], folder: Path) -> None:
+    import vl_convert as vlc
+
+    for c in outs:
+        (folder / f"{c.name}.svg").write_text(vlc.vegalite_to_svg(c.spec), encoding="utf-8")
+        (folder / f"{c.name}.png").write_bytes(vlc.vegalite_to_png(c.spec, scale=1.5))
