@@ -203,15 +203,55 @@ def scan_input(path: Path) -> Scan:
 ProgressFn = Callable[[str, int], None]
 
 
-def ingest_inputs(inputs: list[Path], out: Path, progress: ProgressFn | None = None) -> list[FileResult]:
-    """Ingest every file under `inputs` into `out/lake`; returns one result per file."""
+def ingest_inputs(
+    inputs: list[Path], out: Path, progress: ProgressFn | None = None, jobs: int | None = None
+) -> list[FileResult]:
+    """Ingest every file under `inputs` into `out/lake`; returns one result per file. `jobs`: processes
+    parsing drills at once (default: every core when a collection holds enough bytes to pay for them)."""
     drills = discover(inputs)
     lake_dir = out / "lake"
     lake_dir.mkdir(parents=True, exist_ok=True)
     lake.clean_temp(lake_dir)
+    n = _pool_size(drills, jobs)
+    if n > 1:
+        return _ingest_parallel(drills, lake_dir, progress, n)
     results: list[FileResult] = []
     for drill in drills:
         results.extend(_ingest_drill(drill, lake_dir, progress))
+    return results
+
+
+# A collection smaller than this is parsed in this process: starting workers (each imports polars and
+# pyarrow) costs about a second.
+POOL_MIN_BYTES = 32 << 20
+
+
+def _pool_size(drills: list[Drill], jobs: int | None) -> int:
+    if len(drills) < 2:
+        return 1
+    if jobs is not None:
+        return max(1, min(jobs, len(drills)))
+    size = sum(p.stat().st_size for d in drills for p, _ in d.files if p.is_file())
+    return min(os.cpu_count() or 1, len(drills)) if size >= POOL_MIN_BYTES else 1
+
+
+def _ingest_parallel(
+    drills: list[Drill], lake_dir: Path, progress: ProgressFn | None, n: int
+) -> list[FileResult]:
+    """Drills in a process pool: each drill writes only its own `drill=<id>` folders, so workers never
+    share a file; results come back in drill order, as a serial run gives them. Progress moves per drill."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # spawn, not fork: a forked child of a process running polars' thread pool can deadlock
+    with ProcessPoolExecutor(n, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(_ingest_drill, d, lake_dir, None) for d in drills]
+        results: list[FileResult] = []
+        for drill, fut in zip(drills, futures, strict=True):
+            results.extend(fut.result())
+            if progress:
+                for path, rel in drill.files:
+                    progress(f"{drill.config.id}/{rel}", path.stat().st_size if path.exists() else 0)
     return results
 
 
