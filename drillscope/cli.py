@@ -36,6 +36,13 @@ OutOpt = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 DEFAULT_OUT = Path("drillscope-out")
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: en or ko.")]
+FollowOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links",
+        help="Also read links whose target lies outside the drill folder (listed as skipped).",
+    ),
+]
 AlignOpt = Annotated[
     bool,
     typer.Option(
@@ -81,12 +88,12 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def _ingest(inputs: list[Path], out: Path) -> list:
+def _ingest(inputs: list[Path], out: Path, follow_links: bool = False) -> list:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from drillscope.ingest.pipeline import discover, ingest_inputs
 
-    total = sum(p.stat().st_size for d in discover(inputs) for p, _ in d.files if p.exists())
+    total = sum(p.stat().st_size for d in discover(inputs, follow_links) for p, _ in d.files if p.exists())
     with Progress(
         TextColumn("[bold]ingest[/]"),
         BarColumn(),
@@ -101,7 +108,8 @@ def _ingest(inputs: list[Path], out: Path) -> list:
         def step(name: str, size: int) -> None:
             bar.update(task, advance=size, description=name)
 
-        return ingest_inputs(inputs, out, progress=step)  # the command holds the --out lock
+        # the command holds the --out lock
+        return ingest_inputs(inputs, out, progress=step, follow_links=follow_links)
 
 
 def _print_files(results: list) -> None:
@@ -158,6 +166,7 @@ def ingest(
         list[Path], typer.Argument(help="Drill folders, collections of drill folders, or files.")
     ],
     out: OutOpt = DEFAULT_OUT,
+    follow_links: FollowOpt = False,
 ) -> None:
     """Parse captures into the Parquet lake (`OUT/lake`) and refresh the database.
 
@@ -172,7 +181,7 @@ def ingest(
     from drillscope.lock import out_lock
 
     with _errors(), out_lock(out):
-        results = _ingest(inputs, out)
+        results = _ingest(inputs, out, follow_links)
         _print_files(results)
         _build(out, quiet=True)
         if any(r.status == "error" for r in results):
@@ -198,6 +207,7 @@ def run(
     out: OutOpt = DEFAULT_OUT,
     lang: LangOpt = "en",
     align: AlignOpt = False,
+    follow_links: FollowOpt = False,
 ) -> None:
     """The main job: ingest + build + report, then a summary per drill and the report's path.
 
@@ -206,7 +216,7 @@ def run(
     from drillscope.lock import out_lock
 
     with _errors(), out_lock(out):
-        results = _ingest(inputs, out)
+        results = _ingest(inputs, out, follow_links)
         _print_files(results)
         violations = _build(out, align=align)
         _summary(out)

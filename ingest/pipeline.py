@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -68,15 +69,19 @@ class FileResult:
 class Drill:
     config: DrillConfig
     files: list[tuple[Path, str]]  # (path on disk, path relative to the drill folder)
+    skipped: dict[str, str] = field(default_factory=dict)  # relative path -> why it is not read
 
 
-def discover(inputs: list[Path]) -> list[Drill]:
-    """Drill folders, collections (folders of drill folders) and single files, as drills."""
+def discover(inputs: list[Path], follow_links: bool = False) -> list[Drill]:
+    """Drill folders, collections (folders of drill folders) and single files, as drills. Only regular
+    files are read; a link whose target leaves its drill folder is skipped unless `follow_links`."""
     drills: dict[Path, Drill] = {}
     for inp in inputs:
-        if not inp.exists():
+        if not os.path.lexists(inp):
             raise InputError(f"{inp}: no such file or folder")
-        if inp.is_file():
+        if not inp.is_dir():
+            if not inp.is_file():
+                raise InputError(f"{inp}: not a regular file ({_kind(inp)}); only regular files are read")
             root = inp.parent.resolve()
             d = drills.setdefault(root, Drill(DrillConfig.load(root), []))
             d.files.append((inp, inp.name))
@@ -84,7 +89,12 @@ def discover(inputs: list[Path]) -> list[Drill]:
         for root in _drill_roots(inp):
             d = drills.setdefault(root.resolve(), Drill(DrillConfig.load(root), []))
             for f in _walk(root, nested_drills=root == inp and _is_collection(inp)):
-                d.files.append((f, f.relative_to(root).as_posix()))
+                rel = f.relative_to(root).as_posix()
+                why = _not_read(f, root, follow_links)
+                if why:
+                    d.skipped[rel] = why
+                else:
+                    d.files.append((f, rel))
     ids: dict[str, Path] = {}
     for root, d in drills.items():
         if d.config.id in ids and ids[d.config.id] != root:
@@ -110,7 +120,8 @@ def _drill_roots(folder: Path) -> list[Path]:
 
 
 def _walk(root: Path, nested_drills: bool) -> Iterator[Path]:
-    """Files under a drill folder, sorted; symlinked folders are not followed (no loops)."""
+    """Entries under a drill folder that are not folders (files, links, FIFOs, devices), sorted; symlinked
+    folders are not followed (no loops)."""
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         if nested_drills and Path(dirpath) == root:
@@ -121,11 +132,50 @@ def _walk(root: Path, nested_drills: bool) -> Iterator[Path]:
             yield Path(dirpath) / name
 
 
+def _kind(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "unreadable"
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def _not_read(path: Path, root: Path, follow_links: bool) -> str | None:
+    """Why an entry of a drill folder is skipped, or None when it is read: FIFOs and devices would block or
+    never end; a link leaving the drill folder would pull in files the user did not hand over."""
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(root.resolve()) and not follow_links:
+            return f"link to {target}, outside the drill folder (--follow-links reads it)"
+        if not os.path.exists(target):
+            return None  # dangling: reported as unreadable when it is read
+    elif not os.path.exists(path):
+        return None
+    if not path.is_file():
+        return f"not a regular file ({_kind(path)})"
+    return None
+
+
 def iter_input(path: Path, chunk: int | None = None) -> Iterator[bytes]:
     """The file's bytes in chunks, gunzipped when it is gzip (by magic, not by name); a gzip stream that
     decompresses past MAX_INPUT_BYTES or ends early raises InputError (after the chunks before it)."""
     chunk = chunk or CHUNK_BYTES
-    with open(path, "rb") as fh:
+    # O_NONBLOCK: a FIFO swapped in after discovery must not block the open; it is refused below
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError("not a regular file; only regular files are read")
+    os.set_blocking(fd, True)
+    with open(fd, "rb") as fh:
         magic = fh.read(2)
         fh.seek(0)
         if magic != GZIP_MAGIC:
@@ -204,11 +254,15 @@ ProgressFn = Callable[[str, int], None]
 
 
 def ingest_inputs(
-    inputs: list[Path], out: Path, progress: ProgressFn | None = None, jobs: int | None = None
+    inputs: list[Path],
+    out: Path,
+    progress: ProgressFn | None = None,
+    jobs: int | None = None,
+    follow_links: bool = False,
 ) -> list[FileResult]:
     """Ingest every file under `inputs` into `out/lake`; returns one result per file. `jobs`: processes
     parsing drills at once (default: every core when a collection holds enough bytes to pay for them)."""
-    drills = discover(inputs)
+    drills = discover(inputs, follow_links)
     lake_dir = out / "lake"
     lake_dir.mkdir(parents=True, exist_ok=True)
     lake.clean_temp(lake_dir)
@@ -262,6 +316,14 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
     results: list[FileResult] = []
     deferred: list[tuple[Path, str, Scan, FileResult]] = []
     earliest: datetime | None = None
+
+    for rel, why in drill.skipped.items():
+        res = FileResult(drill=cfg.id, source_file=rel, source_type="", status="skipped", message=why)
+        results.append(res)
+        if rel in known:
+            lake.remove_input(lake_dir, cfg.id, known[rel])
+        row = res.ingest_row() | {"sha256": None}
+        lake.write_atomic(lake_dir, "ingest_files", cfg.id, _unread_marker(rel), [row])
 
     for path, rel in drill.files:
         res = FileResult(drill=cfg.id, source_file=rel, source_type="")

@@ -275,11 +275,67 @@ def test_duplicate_files_under_two_names(tmp_path: Path) -> None:
 
 def test_dangling_symlink(tmp_path: Path) -> None:
     d = drill(tmp_path, **{"task.txt": TASK.read_bytes()})
-    (d / "gone.log").symlink_to(tmp_path / "nowhere.log")
+    (d / "gone.log").symlink_to(d / "nowhere.log")
     p, got = ingest(tmp_path, d)
     assert p.returncode == 1
     assert printed(p, "gone.log", "error", "cannot read: No such file or directory")
     assert got["task.txt"]["status"] == "ok"
+
+
+def test_fifo_and_device_links_are_skipped_not_read(tmp_path: Path) -> None:
+    """A FIFO would block the read forever and /dev/zero never ends: neither is opened; both are listed."""
+    d = drill(tmp_path, **{"task.txt": TASK.read_bytes()})
+    os.mkfifo(d / "pipe.log")
+    (d / "zero.log").symlink_to("/dev/zero")
+    out = tmp_path / "out"
+    p = cli("ingest", str(d), "--out", str(out), "--follow-links", timeout=60)
+    got = check_out(p, out)
+    assert p.returncode == 0, p.stderr
+    assert (
+        got["pipe.log"]["status"] == "skipped" and got["pipe.log"]["message"] == "not a regular file (a FIFO)"
+    )
+    assert got["zero.log"]["status"] == "skipped"
+    assert got["zero.log"]["message"] == "not a regular file (a character device)"
+    assert got["task.txt"]["status"] == "ok"
+
+
+def test_link_leaving_the_drill_folder_is_skipped_unless_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "task_1234.txt"
+    outside.parent.mkdir()
+    outside.write_bytes(TASK.read_bytes())
+    d = drill(tmp_path, **{"notes.md": b"- 10:25 power off\n"})
+    (d / "task.txt").symlink_to(outside)
+    (d / "sub").mkdir()
+    (d / "sub" / "inside.md").symlink_to(d / "notes.md")  # stays inside: read (a duplicate of notes.md)
+    p, got = ingest(tmp_path, d)
+    assert p.returncode == 0, p.stderr
+    assert got["task.txt"]["status"] == "skipped" and got["task.txt"]["sha256"] is None
+    assert got["task.txt"]["message"] == (
+        f"link to {outside.resolve()}, outside the drill folder (--follow-links reads it)"
+    )
+    assert printed(p, "task.txt", "skipped", "outside the drill folder")
+    assert printed(p, "sub/inside.md", "duplicate", "same content as notes.md")
+    assert rows(query(tmp_path / "out", "select count(*) as n from bosh_tasks"))[0]["n"] == 0
+
+    p = cli("ingest", str(d), "--out", str(tmp_path / "out"), "--follow-links")
+    got = check_out(p, tmp_path / "out")
+    assert got["task.txt"]["status"] == "ok" and got["task.txt"]["source_type"] == "bosh_task"
+    assert rows(query(tmp_path / "out", "select count(*) as n from bosh_tasks"))[0]["n"] == 1
+
+    p = cli("ingest", str(d), "--out", str(tmp_path / "out"))  # without it again: its rows leave the lake
+    got = check_out(p, tmp_path / "out")
+    assert got["task.txt"]["status"] == "skipped"
+    assert rows(query(tmp_path / "out", "select count(*) as n from bosh_tasks"))[0]["n"] == 0
+
+
+def test_a_fifo_given_as_input_is_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.log")
+    p = cli("ingest", str(tmp_path / "pipe.log"), "--out", str(tmp_path / "out"), timeout=60)
+    assert p.returncode == 1
+    assert (
+        p.stderr.strip()
+        == f"error: {tmp_path / 'pipe.log'}: not a regular file (a FIFO); only regular files are read"
+    )
 
 
 def test_directory_symlink_loop(tmp_path: Path) -> None:
