@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -88,13 +88,11 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def _ingest(inputs: list[Path], out: Path, follow_links: bool = False) -> list:
+def _progress() -> Any:
+    """A rich progress bar on a terminal (transient), nothing otherwise."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from drillscope.ingest.pipeline import discover, ingest_inputs
-
-    total = sum(p.stat().st_size for d in discover(inputs, follow_links) for p, _ in d.files if p.exists())
-    with Progress(
+    return Progress(
         TextColumn("[bold]ingest[/]"),
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
@@ -102,14 +100,17 @@ def _ingest(inputs: list[Path], out: Path, follow_links: bool = False) -> list:
         TextColumn("{task.description}"),
         transient=True,
         disable=not sys.stderr.isatty(),
-    ) as bar:
-        task = bar.add_task("", total=total or 1)
+    )
 
-        def step(name: str, size: int) -> None:
-            bar.update(task, advance=size, description=name)
 
-        # the command holds the --out lock
-        return ingest_inputs(inputs, out, progress=step, follow_links=follow_links)
+@contextmanager
+def _bar(inputs: list[Path], follow_links: bool = False) -> Iterator[Any]:
+    """The progress callback for `api.ingest`/`api.run`, drawn as a bar over the inputs' bytes."""
+    from drillscope import api
+
+    with _progress() as bar:
+        task = bar.add_task("", total=api.input_bytes(inputs, follow_links) or 1)
+        yield lambda name, size: bar.update(task, advance=size, description=name)
 
 
 def _print_files(results: list) -> None:
@@ -140,15 +141,9 @@ def _print_files(results: list) -> None:
     Console(width=max(Console().width, 160)).print(t)
 
 
-def _build(out: Path, quiet: bool = False, align: bool = False) -> int:
-    """Build the database; print audit violations; returns the number of violations."""
+def _print_audits(res: Any, quiet: bool = False) -> None:
     from rich.console import Console
 
-    from drillscope.build import build
-    from drillscope.lock import out_lock
-
-    with out_lock(out):
-        res = build(out, align=align)
     con = Console(stderr=True)
     for a in res.audits:
         if a.rows:
@@ -157,7 +152,6 @@ def _build(out: Path, quiet: bool = False, align: bool = False) -> int:
                 con.print("  ", r)
     if not quiet:
         con.print(f"built {res.db} ({sum(res.tables.values())} lake rows, {res.violations} audit violations)")
-    return res.violations
 
 
 @app.command()
@@ -178,14 +172,13 @@ def ingest(
 
         drillscope ingest ~/drills/2019-01-03-az1 --out /tmp/ds
     """
-    from drillscope.lock import out_lock
+    from drillscope import api
 
-    with _errors(), out_lock(out):
-        results = _ingest(inputs, out, follow_links)
-        _print_files(results)
-        _build(out, quiet=True)
-        if any(r.status == "error" for r in results):
-            raise typer.Exit(1)
+    with _errors(), _bar(inputs, follow_links) as progress:
+        results = api.ingest(inputs, out, progress=progress, follow_links=follow_links)
+    _print_files(results)
+    if any(r.status == "error" for r in results):
+        raise typer.Exit(1)
 
 
 @app.command("build")
@@ -194,9 +187,13 @@ def build_cmd(out: OutOpt = DEFAULT_OUT, align: AlignOpt = False) -> None:
 
     Example: `drillscope build --out drillscope-out`
     """
+    from drillscope import api
+
     with _errors():
-        if _build(out, align=align):
-            raise typer.Exit(1)
+        res = api.build(out, align=align)
+    _print_audits(res)
+    if res.violations:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -213,29 +210,17 @@ def run(
 
     Example: `drillscope run data/samples`
     """
-    from drillscope.lock import out_lock
-
-    with _errors(), out_lock(out):
-        results = _ingest(inputs, out, follow_links)
-        _print_files(results)
-        violations = _build(out, align=align)
-        _summary(out)
-        from drillscope.reports.render import write_report
-
-        path = write_report(out, lang=lang)
-        typer.echo(f"report: {path}")
-        if violations or any(r.status == "error" for r in results):
-            raise typer.Exit(1)
-
-
-def _summary(out: Path) -> None:
-    from drillscope.build import SQL_DIR
+    from drillscope import api
     from drillscope.output import render
-    from drillscope.query import query
 
-    view = SQL_DIR / "summary.sql"
-    if view.exists():
-        render(query(out, view.read_text(encoding="utf-8")), Format.table, title="drills")
+    with _errors(), _bar(inputs, follow_links) as progress:
+        res = api.run(inputs, out, lang=lang, align=align, progress=progress, follow_links=follow_links)
+    _print_files(res.files)
+    _print_audits(res.build, quiet=True)
+    render(res.summary, Format.table, title="drills")
+    typer.echo(f"report: {res.report}")
+    if not res.ok:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -253,11 +238,10 @@ def report(
 
         drillscope report 2019-01-03-az1 --lang ko
     """
-    from drillscope.lock import out_lock
-    from drillscope.reports.render import write_report
+    from drillscope import api
 
-    with _errors(), out_lock(out):
-        typer.echo(f"report: {write_report(out, drills or None, lang)}")
+    with _errors():
+        typer.echo(f"report: {api.report(out, drills, lang)}")
 
 
 @app.command()
@@ -279,16 +263,12 @@ def quarterly(
 
         drillscope quarterly 2019Q1 --slo 99.95 --foundation cf-54c9c2f906b6aba996cd -f json
     """
-    from drillscope.lock import out_lock
+    from drillscope import api
     from drillscope.output import render
-    from drillscope.reports.quarterly import quarterly as quarterly_table
-    from drillscope.reports.quarterly import write_quarterly
 
     with _errors():
-        table = quarterly_table(out, quarter, slo, foundation)
+        table, path = api.quarterly(quarter, out, slo, foundation)
         render(table.to_arrow(), fmt, title=f"availability {quarter.upper()}")
-        with out_lock(out):
-            path = write_quarterly(out, quarter, slo, foundation)
         typer.echo(f"report: {path}", err=fmt is not Format.table)
 
 
@@ -309,10 +289,10 @@ def export(
 
         drillscope export 2019-01-03-az1 --format l2tcsv
     """
-    from drillscope.export import export as do_export
+    from drillscope import api
 
     with _errors():
-        path, n = do_export(out, fmt, drills or None)
+        path, n = api.export(out, fmt, drills)
         typer.echo(f"exported {n} rows: {path}")
 
 
@@ -333,11 +313,11 @@ def sql(
 
         drillscope sql "select source_type, count(*) from events group by 1" -f csv
     """
+    from drillscope import api
     from drillscope.output import render
-    from drillscope.query import query
 
     with _errors():
-        render(query(out, query_text), fmt, output)
+        render(api.sql(query_text, out), fmt, output)
 
 
 def main() -> None:

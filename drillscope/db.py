@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.util import find_spec
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from drillscope import sql as _sql_package
 from drillscope.errors import DrillscopeError, UsageError
 
-SQL_DIR = Path(_sql_package.__file__).resolve().parent
+# The SQL files' folder, found without importing the `drillscope.sql` package: importing it would bind
+# `drillscope.sql` to the package and hide the library function `drillscope.sql(query)`.
+SQL_DIR = Path(find_spec("drillscope.sql").submodule_search_locations[0]).resolve()
 DB_NAME = "drillscope.duckdb"
 
 

@@ -37,13 +37,8 @@ def parsers() -> list[ModuleType]:
     """The registered parser modules, in probe order."""
     global _loaded
     if _loaded is None:
-        _loaded = []
-        for name in PARSER_MODULES:
-            try:
-                _loaded.append(importlib.import_module(name))
-            except ModuleNotFoundError as e:
-                if e.name != name:  # a real import error inside the parser, not a parser yet to be written
-                    raise
+        # a registered module that cannot be imported is a broken install: fail loudly, never skip a format
+        _loaded = [importlib.import_module(name) for name in PARSER_MODULES]
     return _loaded
 
 
@@ -53,10 +48,3 @@ def detect(head: str) -> ModuleType | None:
         if mod.probe(head):
             return mod
     return None
-
-
-def by_name(name: str) -> ModuleType:
-    for mod in parsers():
-        if mod.NAME == name:
-            return mod
-    raise KeyError(name)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from drillscope.ingest.pipeline import ingest_inputs
 
+from drillscope.ingest.pipeline import ingest_inputs
 from tests.conftest import SAMPLES
 
 
