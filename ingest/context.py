@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from drillscope.errors import InputError, NeedDate
 from drillscope.ingest.schema import SCHEMAS
+from drillscope.ingest.signals import Signal, parse_signals
 
 
 @dataclass
@@ -39,6 +40,7 @@ class DrillConfig:
     recovered_at: datetime | None = None
     kind: str = "drill"  # drill | monitoring
     has_toml: bool = False
+    signals: tuple[Signal, ...] = ()  # `[[signals]]`: metric series that observe a capability
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -59,6 +61,7 @@ class DrillConfig:
         cfg.kind = str(raw.get("kind", "drill"))
         cfg.timezone = _zone(path, "timezone", raw.get("timezone", "UTC"))
         cfg.director_timezone = _zone(path, "director_timezone", raw.get("director_timezone", "UTC"))
+        cfg.signals = parse_signals(path, raw.get("signals"))
         for key in ("injected_at", "recovered_at"):
             if key in raw:
                 setattr(cfg, key, _instant(path, key, raw[key], cfg.timezone))

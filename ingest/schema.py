@@ -65,6 +65,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("latency_ms", F64),
             ("detail", STR),
             ("interval_s", F64),  # the source's expected sampling interval, when known
+            ("series", STR),  # probes read from a metric series: the series (metric and its telling label)
+            ("mapped_by", STR),  # ... and the rule that mapped it to the capability
         ]
     ),
     "metrics": _schema(

@@ -294,7 +294,8 @@ def test_prometheus_gap_is_absent_timestamps(lake: Lake) -> None:
 def test_grafana7_local_times_in_drill_timezone(lake: Lake) -> None:
     f = "grafana7_inspect_data_joined_by_time.csv"
     (r,) = ingest(lake, f).values()
-    assert counts(r) == ("healthwatch", "ok", 93, 91, 0, 2, 91 + 91 + 69 + 91)  # BOM header + trailing blank
+    # BOM header + trailing blank; rows: 3 series' metrics, the probe_success and cf push failure probes
+    assert counts(r) == ("healthwatch", "ok", 93, 91, 0, 2, 91 + 91 + 69 + 91 + 91)
     got = {s["metric"]: (s["n"], s["first"], s["last"]) for s in series(lake, f)}
     assert got == {
         "Available Free Chunks": (69, "2019-01-03T01:00:00+00:00", "2019-01-03T02:30:00+00:00"),
@@ -313,7 +314,13 @@ def test_grafana7_local_times_in_drill_timezone(lake: Lake) -> None:
         "instance": "https://apps.sys.pcf.example.co.kr",
         "job": "blackbox-exporter",
     }
-    assert probe_counts(lake, f) == {("apps_manager", "ok"): 72, ("apps_manager", "failed"): 19}
+    assert probe_counts(lake, f) == {
+        ("apps_manager", "ok"): 72,
+        ("apps_manager", "failed"): 19,
+        # the operator's legend names a capability and a failure count: 0 ok, > 0 failed
+        ("cf_push", "ok"): 81,
+        ("cf_push", "failed"): 10,
+    }
 
 
 def test_grafana7_without_timezone_is_utc(lake: Lake) -> None:
@@ -325,7 +332,8 @@ def test_grafana7_without_timezone_is_utc(lake: Lake) -> None:
 def test_grafana6_sep_semicolon_literal_null(lake: Lake) -> None:
     f = "grafana6_legacy_export_series_as_columns.csv"
     (r,) = ingest(lake, f).values()
-    assert counts(r) == ("healthwatch", "ok", 93, 91, 0, 2, 91 + 91 + 69)  # no newline after the last row
+    # no newline after the last row; 3 series and the cf push failure probes
+    assert counts(r) == ("healthwatch", "ok", 93, 91, 0, 2, 91 + 91 + 69 + 91)
     got = {s["metric"]: (s["n"], s["first"], s["last"], s["step"]) for s in series(lake, f)}
     assert got["Available Free Chunks"] == (
         69,
@@ -334,8 +342,21 @@ def test_grafana6_sep_semicolon_literal_null(lake: Lake) -> None:
         60.0,
     )
     assert got["cf push failures (5m)"][0] == 91
-    # legends name no check: no probes are guessed from free text
-    assert lake.one("select count(*) from probes") == 0
+    # `cf push failures (5m)` names a capability and a failure count; `Apps Manager canary` names no
+    # failure count nor an availability: a metric only (a drill maps it with [[signals]])
+    assert lake.q(
+        "select capability, series, mapped_by, min(ts) filter (where not ok) first_failed, count(*) n,"
+        " count(*) filter (where not ok) failed from probes group by all"
+    ) == [
+        {
+            "capability": "cf_push",
+            "series": "cf push failures (5m)",
+            "mapped_by": "name states a failure count: 0 ok, > 0 failed",
+            "first_failed": "2019-01-03T01:29:00+00:00",
+            "n": 91,
+            "failed": 10,
+        }
+    ]
 
 
 def test_grafana6_single_null_is_a_gap_not_a_zero(lake: Lake) -> None:

@@ -27,13 +27,14 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from drillscope.ingest.context import FileContext, decode, split_lines
 from drillscope.ingest.parsers.healthwatch.json_export import file_metric
 from drillscope.ingest.parsers.healthwatch.series import (
     EPOCH,
+    Mapping,
     Point,
     Series,
     _detail,
@@ -42,6 +43,8 @@ from drillscope.ingest.parsers.healthwatch.series import (
     epoch,
     number,
     probe_capability,
+    resolve,
+    series_name,
     split_selector,
 )
 from drillscope.transforms.redact import redact_values
@@ -114,13 +117,28 @@ class _Frame:
     by_key: dict[tuple, Series] = field(default_factory=dict)  # long: one per (metric, labels)
 
 
+_GRAFANA_FILE = re.compile(r"^(?P<title>.+?)-data(?:-as-[A-Za-z]+)?-\d{4}-\d\d-\d\d[ _T]\d\d[:_]\d\d[:_]\d\d")
+
+
+def panel_title(source_file: str) -> str | None:
+    """The Grafana panel title in an Inspect › Data download's name: `<title>-data-<YYYY-MM-DD HH:mm:ss>.csv`."""
+    m = _GRAFANA_FILE.match(PurePosixPath(source_file).name)
+    return m.group("title").strip() if m else None
+
+
 def _column_series(ctx: FileContext, text: str) -> Series:
+    """The series of a wide column: a selector gives the metric and labels, a legend is the metric; a
+    column without a name (`Value`, a selector without metric: `rate()` drops `__name__`) takes the
+    Grafana panel title from the file name, else the metric the file name suggests."""
     sel = split_selector(text)
     if sel is not None and sel[0]:
-        return Series(metric=canonical(sel[0]), labels=sel[1])
-    if text.lower() == "value":
-        return Series(metric=file_metric(ctx.source_file, {}), name_from_file=True)
-    return Series(metric=canonical(text))
+        return Series(metric=canonical(sel[0]), labels=sel[1], title=text)
+    if sel is not None or text.lower() == "value":
+        labels = sel[1] if sel else {}
+        title = panel_title(ctx.source_file)
+        metric = canonical(title) if title else file_metric(ctx.source_file, labels)
+        return Series(metric=metric, labels=labels, name_from_file=True, title=text)
+    return Series(metric=canonical(text), title=text if canonical(text) != text else None)
 
 
 def _frame(ctx: FileContext, cells: list[str]) -> _Frame:
@@ -587,16 +605,20 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
         },
         schema_overrides={"interval_s": pl.Float64, "marks": pl.Int64},
     )
-    caps: dict[int, tuple[str, str, str, int]] = {}
+    caps: dict[int, _Cap] = {}
     for sid, (metric, _) in enumerate(spool.keys):
         s = Series(metric=metric, labels=spool.labels[sid])
-        cap = probe_capability(s)
-        if cap is not None:
-            # the value (a number: no secret pattern can match it) goes in place of the NUL
-            (dfmt,), (marks,) = redact_values([_detail(s, "\x00")])
-            caps[sid] = (cap[0], cap[1], dfmt, marks)
-    if any(c[1] == "counter" for c in caps.values()):
-        raise _Fallback  # cumulative counters need their series sorted: the row path does that
+        m = probe_capability(s, ctx.drill.signals)
+        if m is None:
+            continue
+        if m.kind == "counter":
+            raise _Fallback  # cumulative counters need their series sorted: the row path does that
+        if m.kind == "availability":
+            top = pl.scan_ipc(spool.path).filter(pl.col("sid") == sid).select(pl.col("value").max()).collect()
+            m = resolve(m, [v for v in top["value"].to_list() if v is not None])
+        # the value (a number: no secret pattern can match it) goes in place of the NUL
+        texts, marks = redact_values([_detail(s, "\x00"), series_name(s), m.rule])
+        caps[sid] = _Cap(m, texts[0], sum(marks), texts[1], texts[2])
     import pyarrow as pa
 
     # read batch by batch (not memory-mapped: mapped pages of a GB-sized spool would count as resident)
@@ -625,38 +647,58 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
 
 
 _CLEAN_METRICS = frozenset({"metric", "labels"})
-_CLEAN_PROBES = frozenset({"detail"})
+_CLEAN_PROBES = frozenset({"detail", "series", "mapped_by"})
 
 
-def _fast_probes(
-    ctx: FileContext, b: Any, caps: dict[int, tuple[str, str, str, int]], ts: Any, pl: Any
-) -> None:
+@dataclass
+class _Cap:
+    mapping: Mapping
+    dfmt: str  # the probe detail with a NUL where the sample's value goes
+    marks: int  # redactions in these texts
+    series: str
+    rule: str
+
+
+def _fast_probes(ctx: FileContext, b: Any, caps: dict[int, _Cap], ts: Any, pl: Any) -> None:
     if not b.height:
         return
     cap = pl.DataFrame(
         {
             "sid": pl.Series(list(caps), dtype=pl.Int32),
-            "capability": [c[0] for c in caps.values()],
-            "pkind": [c[1] for c in caps.values()],
-            "dfmt": [c[2] for c in caps.values()],
-            "pmarks": pl.Series([c[3] for c in caps.values()], dtype=pl.Int64),
+            "capability": [c.mapping.capability for c in caps.values()],
+            "pkind": [c.mapping.kind for c in caps.values()],
+            "op": [c.mapping.op for c in caps.values()],
+            "thr": pl.Series([c.mapping.threshold for c in caps.values()], dtype=pl.Float64),
+            "dfmt": [c.dfmt for c in caps.values()],
+            "pmarks": pl.Series([c.marks for c in caps.values()], dtype=pl.Int64),
+            "series": [c.series for c in caps.values()],
+            "mapped_by": [c.rule for c in caps.values()],
         }
     )
     b = b.join(cap, on="sid", how="left", maintain_order="left")
-    v = pl.col("value")
-    ok = (
-        pl.when(pl.col("pkind") == "hw")
-        .then(pl.when(v < 0).then(None).otherwise(v >= 1))
-        .when(pl.col("pkind") == "success")
-        .then(v >= 1)
-        .otherwise(v <= 0)
+    v, t, op = pl.col("value"), pl.col("thr"), pl.col("op")
+    cmp = (
+        pl.when(op == "==")
+        .then(v == t)
+        .when(op == "!=")
+        .then(v != t)
+        .when(op == "<=")
+        .then(v <= t)
+        .when(op == "<")
+        .then(v < t)
+        .when(op == ">")
+        .then(v > t)
+        .otherwise(v >= t)
     )
+    ok = pl.when(pl.col("pkind") == "hw").then(pl.when(v < 0).then(None).otherwise(v >= 1)).otherwise(cmp)
     p = b.select(
         ts=ts,
         capability="capability",
         ok=ok,
         detail=pl.col("dfmt").str.replace("\x00", pl.col("rawv"), literal=True),
         interval_s="interval_s",
+        series="series",
+        mapped_by="mapped_by",
         source_line="line",
     ).with_columns(
         status=pl.when(pl.col("ok").is_null())

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from drillscope.ingest.context import FileContext
+from drillscope.ingest.signals import OPS, Signal
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -168,6 +169,7 @@ class Series:
     points: list[Point] = field(default_factory=list)
     step_s: float | None = None  # the known step (e.g. query_range `step`), else median spacing
     name_from_file: bool = False
+    title: str | None = None  # the CSV column or Grafana panel name as printed, when not the metric
 
 
 def median_spacing(points: list[Point]) -> float | None:
@@ -181,33 +183,114 @@ def median_spacing(points: list[Point]) -> float | None:
     return float(round(m)) if m >= 1 else round(m, 3)
 
 
-def probe_capability(s: Series) -> tuple[str, str] | None:
-    """(capability, kind) when the series is a probe: kind `hw` (1 ok / 0 failed / -1 not run),
-    `success` (Blackbox probe_success 1/0), `failures` (SLI failures in a window: 0 ok, > 0 failed)
-    or `counter` (raw cumulative failure counter: an increase is a failure)."""
+@dataclass(frozen=True)
+class Mapping:
+    """A series that observes a capability: `kind` says how a sample reads — `hw` (Healthwatch 1.x check:
+    1 ok, 0 failed, −1 did not run = no observation), `counter` (a raw cumulative failure counter: an
+    increase is a failure), `availability` (ok at full: 1, or 100 in a percent series) or `cmp`
+    (ok when `value <op> threshold`). `rule` names the rule that mapped it (shown on the report)."""
+
+    capability: str
+    kind: str
+    rule: str
+    op: str = ">="
+    threshold: float = 1.0
+
+
+# a name that states a capability (checked on names outside the Healthwatch catalog) ...
+_NAME_CAPABILITY = (
+    ("cf_push", re.compile(r"\b(?:cf )?push(?:es)?\b")),
+    ("cf_login", re.compile(r"\b(?:cf )?(?:login|logins|auth)\b")),
+    ("apps_manager", re.compile(r"\bapps? ?manager\b|\bcanary\b")),
+    ("ops_manager", re.compile(r"\bops ?man(?:ager)?\b")),
+    ("bosh_director", re.compile(r"\bbosh director\b")),
+    ("cf_api", re.compile(r"\bcf api\b|\bcloud ?controller\b")),
+)
+# ... and a failure count (0 ok, > 0 failed) or an availability (full = ok)
+_NAME_FAILURES = re.compile(r"\bfail(?:s|ed|ures?)?\b|\berrors?\b|실패|오류")
+_NAME_AVAILABILITY = re.compile(r"\bavailab(?:le|ility)\b|\bsuccess(?:ful)?\b|가용")
+
+
+def _words(text: str) -> str:
+    """`tas_sli_task_failures_total`, `cf-push.failures`, `cfPushFailures` → lower-case words."""
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    return re.sub(r"[\s_.\-/:()\[\]{}=,\"]+", " ", text).lower().strip()
+
+
+def selector_text(s: Series) -> str:
+    inner = ",".join(f'{k}="{v}"' for k, v in sorted(s.labels.items()))
+    return f"{s.metric}{{{inner}}}" if inner else s.metric
+
+
+def probe_capability(s: Series, signals: tuple[Signal, ...] = ()) -> Mapping | None:
+    """The capability a series observes, by the first rule that applies (CONTRACT §4): the drill's
+    `[[signals]]`, the Healthwatch 1.x health checks, Blackbox `probe_success`, the Healthwatch 2 SLI
+    exporter's `tas_sli_task_*{task="push"|"login"}` failures, then a name (metric, CSV column, Grafana
+    panel) stating a capability and a failure count or an availability. None: a metric only."""
+    texts = [t for t in (s.metric, s.title, selector_text(s)) if t]
+    for sig in signals:
+        if any(sig.pattern.search(t) for t in texts):
+            return Mapping(sig.capability, "cmp", sig.rule, sig.op, sig.threshold)
     if s.metric in PROBE_METRICS:
-        return PROBE_METRICS[s.metric], "hw"
+        return Mapping(
+            PROBE_METRICS[s.metric], "hw", "Healthwatch 1.x health check: 1 ok, 0 failed, -1 not run"
+        )
     if s.metric == "probe_success":
         try:
             host = (urlsplit(s.labels.get("instance", "")).hostname or "").split(".")[0].lower()
         except ValueError:  # `https://[fe80::1` and other unparsable targets: not Ops Manager
             host = ""
-        return ("ops_manager" if host in _OPSMAN_HOSTS else "apps_manager"), "success"
+        cap = "ops_manager" if host in _OPSMAN_HOSTS else "apps_manager"
+        return Mapping(cap, "cmp", "Blackbox probe_success: 1 ok", ">=", 1.0)
     task = s.labels.get("task")
     if task in SLI_TASKS:
-        exporter = {s.labels.get(k) for k in ("job", "scrape_instance_group", "exported_job")}
         if s.metric == "tas_sli_task_failures_total":
-            return SLI_TASKS[task], "counter"
-        if "pas-sli-exporter" in exporter and "fail" in s.metric.lower():
-            return SLI_TASKS[task], "failures"  # increase()/rate() of the failure counter
+            return Mapping(SLI_TASKS[task], "counter", "Healthwatch 2 SLI failure counter: an increase fails")
+        exporter = {s.labels.get(k) for k in ("job", "scrape_instance_group", "exported_job")}
+        named = any("fail" in t.lower() for t in (s.metric, s.title) if t)
+        if named and (s.metric.startswith("tas_sli_task_") or "pas-sli-exporter" in exporter):
+            # increase()/rate() of the failure counter
+            return Mapping(SLI_TASKS[task], "cmp", "Healthwatch 2 SLI failures: > 0 failed", "<=", 0.0)
+    if s.metric in _KNOWN_SET or s.metric.startswith("tas_sli_"):
+        return None  # a catalog metric means what the catalog says, not what its words suggest
+    for t in (s.metric, s.title):
+        if not t:
+            continue
+        words = _words(t)
+        cap = next((c for c, rx in _NAME_CAPABILITY if rx.search(words)), None)
+        if cap is None:
+            continue
+        if _NAME_FAILURES.search(words):
+            return Mapping(cap, "cmp", "name states a failure count: 0 ok, > 0 failed", "<=", 0.0)
+        if _NAME_AVAILABILITY.search(words):
+            return Mapping(cap, "availability", "name states an availability: full (1 or 100 %) ok")
     return None
 
 
-def _detail(s: Series, raw: str) -> str:
-    keys = ("instance",) if s.metric == "probe_success" else ("task",)  # what tells the probes apart
+def resolve(m: Mapping, values: list[float]) -> Mapping:
+    """An availability series read as a fraction (full = 1) or, when a sample exceeds 1, a percent (100)."""
+    if m.kind != "availability":
+        return m
+    full = 100.0 if values and max(values) > 1 else 1.0
+    return Mapping(m.capability, "cmp", m.rule, ">=", full)
+
+
+def ok_of(m: Mapping, value: float) -> bool | None:
+    if m.kind == "hw":
+        return None if value < 0 else value >= 1  # -1: did not run (a dependency failed)
+    return OPS[m.op](value, m.threshold)
+
+
+def series_name(s: Series) -> str:
+    """The series as the report names it: the metric and the label that tells its probes apart."""
+    keys = ("instance",) if s.metric == "probe_success" else ("task",)
     sel = {k: s.labels[k] for k in keys if k in s.labels}
     inner = ", ".join(f'{k}="{v}"' for k, v in sel.items())
-    return f"{s.metric}{{{inner}}} = {raw}" if inner else f"{s.metric} = {raw}"
+    return f"{s.metric}{{{inner}}}" if inner else s.metric
+
+
+def _detail(s: Series, raw: str) -> str:
+    return f"{series_name(s)} = {raw}"
 
 
 def emit_series(ctx: FileContext, series: list[Series]) -> None:
@@ -236,31 +319,30 @@ def emit_series(ctx: FileContext, series: list[Series]) -> None:
                     "source_line": p.line,
                 }
             )
-        cap = probe_capability(s)
-        if cap is None:
+        m = probe_capability(s, ctx.drill.signals)
+        if m is None:
             continue
-        capability, kind = cap
+        m = resolve(m, [p.value for p in s.points])
+        name = series_name(s)
         prev: float | None = None
-        for p in sorted(s.points, key=lambda p: p.ts) if kind == "counter" else s.points:
-            if kind == "hw":
-                ok = None if p.value < 0 else p.value >= 1  # -1: did not run (a dependency failed)
-            elif kind == "success":
-                ok = p.value >= 1
-            elif kind == "failures":
-                ok = p.value <= 0
-            else:  # a cumulative counter: the first sample has no baseline; a reset restarts it
+        for p in sorted(s.points, key=lambda p: p.ts) if m.kind == "counter" else s.points:
+            if m.kind == "counter":  # the first sample has no baseline; a reset restarts it
                 ok = None if prev is None else p.value == prev if p.value >= prev else p.value == 0
                 prev = p.value
                 if ok is None:
                     continue
+            else:
+                ok = ok_of(m, p.value)
             probes.append(
                 {
                     "ts": p.ts,
-                    "capability": capability,
+                    "capability": m.capability,
                     "ok": ok,
                     "status": "not_run" if ok is None else "ok" if ok else "failed",
                     "detail": _detail(s, p.raw),
                     "interval_s": interval,
+                    "series": name,
+                    "mapped_by": m.rule,
                     "source_line": p.line,
                 }
             )
