@@ -356,3 +356,52 @@ def test_classify_subjects() -> None:
     assert c("[3 ALERTS FIRING] BOSHDirectorStatus")["alert"] == "BOSHDirectorStatus"
     assert c("[No Data] Canary")["state"] == "firing"
     assert c("오늘 회의 일정") is None
+
+
+# when the alert fired (ts), when it was sent (Date) and when the first mail server took it (the bottom-most
+# Received hop), per sender kind
+ALERT_TIMES = [
+    # Healthwatch 2 template: StartsAt is the midpoint of the Grafana link's from/to (01:09:45Z .. 02:09:45Z)
+    ("04_alertmanager_hw2_firing_cfpush_20190103_1040.eml",
+     "2019-01-03T01:39:45+00:00", "2019-01-03T01:40:16+00:00", "2019-01-03T01:40:16+00:00",
+     "<20190103014016.8C04F6@mx01.example.co.kr>"),
+    # Korean relay: `발생 시각: 2019-01-03 10:28:05 (KST)` in the body; Date 10:28:41 KST, received 10:28:43 KST
+    ("01_firing_korean_utf8_subject_20190103_1028.eml",
+     "2019-01-03T01:28:05+00:00", "2019-01-03T01:28:41+00:00", "2019-01-03T01:28:43+00:00",
+     "<1190733421.4471.1546478921330@relay01.example.co.kr>"),
+    # Event Alerts: no firing time in the mail, so the Date header; first hop 10:28:05 KST (the top one is 10:28:06)
+    ("02_event_alerts_critical_canary_20190103_1028.eml",
+     "2019-01-03T01:28:05+00:00", "2019-01-03T01:28:05+00:00", "2019-01-03T01:28:05+00:00",
+     "<1546478885000000000.2a@event-alerts.sys.pcf.example.co.kr>"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "ts", "sent_at", "received_at", "message_id"), ALERT_TIMES)
+def test_alert_fired_sent_received(
+    lake: Lake, name: str, ts: str, sent_at: str, received_at: str, message_id: str
+) -> None:
+    lake.ingest(lake.copy(EMAIL / name, "d1"))
+    assert lake.q("select ts, sent_at, received_at, message_id, state from alerts") == [
+        {
+            "ts": ts,
+            "sent_at": sent_at,
+            "received_at": received_at,
+            "message_id": message_id,
+            "state": "firing",
+        }
+    ]
+
+
+def test_relay_startsat_line_is_the_firing_time(lake: Lake) -> None:
+    mail = (
+        "Received: from relay01.example.co.kr by mail.example.co.kr; Thu, 3 Jan 2019 10:41:02 +0900\n"
+        "From: relay@example.co.kr\nTo: ops@example.co.kr\n"
+        "Subject: [ALERT][CRITICAL] cf push failing - pcf-prod\n"
+        "Date: Thu, 3 Jan 2019 10:41:00 +0900\nMessage-ID: <r1@relay01>\n\n"
+        "alertname: TanzuSLOCFPushAvailability\nStartsAt: 2019-01-03T01:39:45.123Z\n"
+    )
+    lake.ingest(lake.drill("d1", **{"relay.eml": mail}))
+    assert lake.q("select ts, sent_at, received_at, message_id from alerts") == [
+        {"ts": "2019-01-03T01:39:45+00:00", "sent_at": "2019-01-03T01:41:00+00:00",
+         "received_at": "2019-01-03T01:41:02+00:00", "message_id": "<r1@relay01>"}
+    ]  # fmt: skip
