@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from drillscope.ingest.context import DrillConfig
 
 from drillscope.errors import InputError
+from drillscope.ingest.context import DrillConfig
 
 if TYPE_CHECKING:
     from tests.conftest import Lake
