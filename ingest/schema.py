@@ -155,7 +155,3 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 TABLES = tuple(SCHEMAS)
-
-
-def empty(table: str) -> pa.Table:
-    return SCHEMAS[table].empty_table()

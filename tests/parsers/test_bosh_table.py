@@ -4,13 +4,10 @@ as TTY tables, redirected (non-TTY, tab-separated) and `--json`, ingested for re
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from drillscope.ingest.context import decode
 from drillscope.ingest.parsers import bosh_table
-from drillscope.ingest.registry import PROBE_BYTES, detect
 from tests.conftest import FIXTURES, Lake
 
 FX = FIXTURES / "bosh_table"
@@ -523,7 +520,7 @@ def _expect_events(form: str) -> list[dict]:
 
 
 def test_standalone_cck_problems_table(lake: Lake) -> None:
-    lines = (FX / "others" / "cck_console.txt").read_text().splitlines()
+    lines = (FX.parent / "bosh_task" / "cck_console.txt").read_text().splitlines()
     start = next(i for i, ln in enumerate(lines) if ln.startswith("#    Type"))
     text = "$ date\nThu Jan  3 10:51:26 KST 2019\n" + "\n".join(lines[start : start + 19]) + "\n"
     assert text.rstrip().endswith("16 problems")
@@ -622,24 +619,6 @@ def test_malformed_json_is_quarantined(lake: Lake) -> None:
 
 
 # -- probe -----------------------------------------------------------------------------------------
-
-OURS = sorted(p for p in FX.glob("*") if p.is_file())
-OTHERS = sorted(p for p in (FX / "others").glob("*") if p.is_file())
-
-
-def _head(p: Path) -> str:
-    return decode(p.read_bytes()[:PROBE_BYTES])[0]
-
-
-@pytest.mark.parametrize("path", OURS, ids=lambda p: p.name)
-def test_probe_accepts_and_registry_picks_bosh_table(path: Path) -> None:
-    assert bosh_table.probe(_head(path))
-    assert detect(_head(path)) is bosh_table  # earlier probes (bosh_task ...) leave tables alone
-
-
-@pytest.mark.parametrize("path", OTHERS, ids=lambda p: p.name)
-def test_probe_rejects_other_formats(path: Path) -> None:
-    assert not bosh_table.probe(_head(path))
 
 
 def test_sample_probes_and_parses(lake: Lake) -> None:

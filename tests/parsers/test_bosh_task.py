@@ -4,14 +4,13 @@ cck_problems, with UTC instants dated by the task footer or the drill."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from drillscope.ingest.parsers import bosh_task
 from drillscope.ingest.registry import detect
-from tests.conftest import REPO, Lake
+from tests.conftest import Lake
 
 FX = Path(__file__).parents[1] / "fixtures" / "bosh_task"
 SEOUL_0103 = 'timezone = "Asia/Seoul"\ndate = "2019-01-03"\n'
@@ -466,14 +465,3 @@ def test_probe_accepts_task_consoles(name: str) -> None:
 )  # fmt: skip
 def test_probe_rejects_other_formats(head: str) -> None:
     assert not bosh_task.probe(head)
-
-
-def test_probe_on_the_repository_samples(fixture_path: Callable[[str], Path]) -> None:
-    # every committed sample except the task consoles must be left to the other parsers
-    samples = [
-        p for p in (REPO / "data" / "samples").rglob("*") if p.is_file() and not p.name.endswith(".gz")
-    ]
-    assert samples
-    for p in samples:
-        head = p.read_bytes()[:16384].decode("utf-8", errors="replace")
-        assert bosh_task.probe(head) == (p.name == "cck_console.txt"), p

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from drillscope.ingest.parsers import _cf, cf_cli, cf_events, cf_logs
+from drillscope.ingest.parsers import cf_cli, cf_events, cf_logs
 from drillscope.ingest.registry import detect, parsers
 from tests.conftest import FIXTURES, Lake
 
@@ -207,12 +207,3 @@ def test_probe_rejects_others() -> None:
     for mod in parsers():
         if mod is not cf_events:
             assert not cf_events.probe(mod.SAMPLE), mod.NAME
-    for p in FIXTURES.rglob("*"):
-        if (
-            p.is_file()
-            and "cf" not in p.parts
-            and not {"others", "foreign"} & set(p.parts)
-            and ".gz" not in p.suffixes
-        ):
-            head = p.read_bytes()[:16384].decode("utf-8", "replace")
-            assert _cf.sniff(head) != "events", p
