@@ -1,9 +1,15 @@
 """drillscope ingest benchmark: large synthetic captures, measured against baselines in the same run.
 
-    .venv/bin/python bench/run.py                 # full sizes (1 GB + 2 GB BOSH debug log, 5 M cf log lines,
-                                                  # 50 M-row Healthwatch CSV, 20,000-message mbox)
+    .venv/bin/python bench/run.py                 # full sizes (512 MiB + 2 GiB realistic BOSH debug log, 1 GiB
+                                                  # repeated-fixture one, 5 M cf log lines, 50 M-row Healthwatch
+                                                  # CSV, 20,000-message mbox)
     .venv/bin/python bench/run.py --quick         # small sizes (about a minute)
     .venv/bin/python bench/run.py --only bosh --bosh-mb 256,512 --json out.json
+    .venv/bin/python bench/run.py --only collection   # 40 drills x 30 files: process pool vs one process
+
+The headline BOSH input (`bosh`) is shaped like a real director log (bench/realistic.py: unique ids on
+every line, SQL/NATS/CPI/lock/task mix, ~1 % multi-line records); `bosh-repeat` is the task 1234 fixture
+repeated (dated one day later per copy), kept as a second case.
 
 Each input is generated in a temp folder (`--tmp`, default the system temp dir; `df -h` is checked first
 and every input is deleted once measured), then each tool runs in its own subprocess so that `ru_maxrss`
@@ -42,14 +48,28 @@ BOSH_SRC = FIX / "bosh_debug" / "task_1234_debug.log"
 CF_SRC = FIX / "cf" / "cf_logs_recent.txt"
 MBOX_SRC = FIX / "email" / "alerts_20190103.mbox"
 
-FULL = {"bosh_mb": [1024, 2048], "cf_lines": 5_000_000, "hw_rows": 50_000_000, "mbox": 20_000}
-QUICK = {"bosh_mb": [64, 128], "cf_lines": 300_000, "hw_rows": 2_000_000, "mbox": 2_000}
+FULL = {
+    "bosh_mb": [512, 2048],
+    "repeat_mb": [1024],
+    "cf_lines": 5_000_000,
+    "hw_rows": 50_000_000,
+    "mbox": 20_000,
+    "drills": 40,
+}
+QUICK = {
+    "bosh_mb": [64, 128],
+    "repeat_mb": [64],
+    "cf_lines": 300_000,
+    "hw_rows": 2_000_000,
+    "mbox": 2_000,
+    "drills": 8,
+}
 
 
 # --------------------------------------------------------------------------------------------------------
 # generators: realistic inputs built from the committed fixtures
 # --------------------------------------------------------------------------------------------------------
-def gen_bosh(path: Path, mb: int) -> None:
+def gen_bosh_repeat(path: Path, mb: int) -> None:
     """Copies of the task 1234 debug log (SQL, CPI stderr, backtraces: multi-line records), each copy
     dated one day later, so timestamps, SQL literals and line numbers stay realistic."""
     src = BOSH_SRC.read_bytes()
@@ -314,9 +334,80 @@ def child_polars(kind: str, path: Path, out: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "cpu": _cpu() - c, "rows": rows}
 
 
+def gen_collection(path: Path, drills: int, files: int = 30) -> None:
+    """A collection of `drills` drill folders of `files` files each: realistic director debug logs of
+    1-4 MiB (a third of the files), the sample drill's captures (BOSH, cf, Healthwatch, mail, notes)."""
+    from realistic import gen_bosh_realistic
+
+    sample = sorted(p for p in (REPO / "data" / "samples" / "2019-01-03-az1").rglob("*") if p.is_file())
+    sample = [p for p in sample if p.name != "drill.toml"]
+    toml = (REPO / "data" / "samples" / "2019-01-03-az1" / "drill.toml").read_text()
+    for k in range(drills):
+        d = path / f"drill-{k:02d}"
+        d.mkdir(parents=True)
+        (d / "drill.toml").write_text(toml.replace('id = "2019-01-03-az1"', f'id = "drill-{k:02d}"'))
+        n_debug = files // 3
+        for j in range(n_debug):
+            gen_bosh_realistic(d / f"task_{j}_debug.log", 1 + (k + j) % 4, seed=k * 100 + j)
+        for j, src in enumerate(sample[: files - n_debug]):
+            shutil.copy(src, d / f"{j:02d}_{src.name}")
+
+
 def child_gen(kind: str, path: Path, size: str) -> dict:
-    {"bosh": gen_bosh, "cf": gen_cf, "hw": gen_hw, "mbox": gen_mbox}[kind](path, int(size))
+    sys.path.insert(0, str(Path(__file__).parent))
+    from realistic import gen_bosh_realistic
+
+    gens = {
+        "bosh": gen_bosh_realistic,
+        "bosh-repeat": gen_bosh_repeat,
+        "cf": gen_cf,
+        "hw": gen_hw,
+        "mbox": gen_mbox,
+        "collection": gen_collection,
+    }
+    gens[kind](path, int(size))
     return {}
+
+
+def child_collection(path: Path, out: Path, jobs: str) -> dict:
+    from drillscope.ingest.pipeline import ingest_inputs
+
+    t, c = time.perf_counter(), _cpu()
+    res = ingest_inputs([path], out, jobs=int(jobs))
+    r = {"seconds": time.perf_counter() - t, "cpu": _cpu() - c}
+    bad = [x for x in res if x.status not in ("ok", "partial", "duplicate")]
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return r | {"files": len(res), "bad": len(bad), "bytes": size}
+
+
+def measure_collection(label: str, path: Path, tmp: Path) -> list[dict]:
+    """The collection parsed in one process, then by the pool (every core; children's CPU counted)."""
+    rows = []
+    for tool, jobs in (("one process", 1), ("process pool", os.cpu_count() or 1)):
+        out = tmp / f"out-{jobs}"
+        r, wall, rss = _child("collection", str(path), str(out), str(jobs))
+        shutil.rmtree(out, ignore_errors=True)
+        rows.append(
+            {
+                "input": label,
+                "tool": tool if jobs == 1 else f"{tool} ({jobs})",
+                "bytes": r["bytes"],
+                "count": r["files"],
+                "unit": "files",
+                "seconds": round(r["seconds"], 3),
+                "cpu_seconds": round(r["cpu"], 3),
+                "mb_s": round(r["bytes"] / 1e6 / r["seconds"], 1),
+                "per_s": round(r["files"] / r["seconds"]),
+                "peak_rss_mib": round(rss),
+                "status": f"{r['bad']} files not ok",
+                "rows": None,
+            }
+        )
+        print(
+            f"  {rows[-1]['tool']:<18} {r['seconds']:8.2f} s  peak {rss:6.0f} MiB  ({r['bad']} files not ok)",
+            flush=True,
+        )
+    return rows
 
 
 def child_build(out: Path, quarter: str) -> dict:
@@ -484,8 +575,14 @@ def main() -> None:
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--quick", action="store_true", help="small sizes: " + json.dumps(QUICK))
-    ap.add_argument("--only", default="bosh,cf,hw,mbox", help="inputs to run (comma-separated)")
-    ap.add_argument("--bosh-mb", help="BOSH debug log sizes in MiB, comma-separated (full: 1024,2048)")
+    ap.add_argument(
+        "--only", default="bosh,bosh-repeat,collection,cf,hw,mbox", help="inputs to run (comma-separated)"
+    )
+    ap.add_argument(
+        "--bosh-mb", help="realistic BOSH debug log sizes in MiB, comma-separated (full: 512,2048)"
+    )
+    ap.add_argument("--repeat-mb", help="repeated-fixture BOSH debug log sizes in MiB (full: 1024)")
+    ap.add_argument("--drills", type=int, help="drills in the collection (full: 40)")
     ap.add_argument("--cf-lines", type=int, help="cf logs lines (full: 5,000,000)")
     ap.add_argument("--hw-rows", type=int, help="Healthwatch CSV data rows (full: 50,000,000)")
     ap.add_argument("--mbox", type=int, help="mbox messages (full: 20,000)")
@@ -508,6 +605,7 @@ def main() -> None:
             "polars": child_polars,
             "build": child_build,
             "gen": child_gen,
+            "collection": child_collection,
         }[a.child]
         conv = [Path(x) if "/" in x else x for x in a.args]
         print(json.dumps(fn(*conv)))
@@ -516,7 +614,9 @@ def main() -> None:
     sizes = dict(QUICK if a.quick else FULL)
     if a.bosh_mb:
         sizes["bosh_mb"] = [int(x) for x in a.bosh_mb.split(",")]
-    for k in ("cf_lines", "hw_rows", "mbox"):
+    if a.repeat_mb:
+        sizes["repeat_mb"] = [int(x) for x in a.repeat_mb.split(",")]
+    for k in ("cf_lines", "hw_rows", "mbox", "drills"):
         if getattr(a, k) is not None:
             sizes[k] = getattr(a, k)
     only = set(a.only.split(","))
@@ -524,34 +624,41 @@ def main() -> None:
     free = shutil.disk_usage(base).free
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC  {platform.node()}  nproc {os.cpu_count()}  "
           f"load {os.getloadavg()[0]:.1f}  free disk {free / 2**30:.0f} GiB under {base}")  # fmt: skip
-    plan: list[tuple[str, str, str, int, str]] = []
+    # (generator, tool kind, label, file name, size, unit)
+    plan: list[tuple[str, str, str, str, int, str]] = []
     for mb in sizes["bosh_mb"] if "bosh" in only else []:
-        plan.append(("bosh", f"bosh debug {mb} MiB", "task_debug.log", mb, "lines"))
+        plan.append(("bosh", "bosh", f"bosh debug {mb} MiB realistic", "task_debug.log", mb, "lines"))
+    for mb in sizes["repeat_mb"] if "bosh-repeat" in only else []:
+        plan.append(("bosh-repeat", "bosh", f"bosh debug {mb} MiB repeated", "task_debug.log", mb, "lines"))
+    if "collection" in only:
+        n = sizes["drills"]
+        plan.append(("collection", "collection", f"{n} drills x 30 files", "drills", n, "files"))
     if "cf" in only:
         n = sizes["cf_lines"]
-        plan.append(("cf", f"cf logs {n / 1e6:g} M lines", "cf_logs.txt", n, "lines"))
+        plan.append(("cf", "cf", f"cf logs {n / 1e6:g} M lines", "cf_logs.txt", n, "lines"))
     if "hw" in only:
         n = sizes["hw_rows"]
-        plan.append(("hw", f"HW CSV {n / 1e6:g} M rows", "indicators_long.csv", n, "rows"))
+        plan.append(("hw", "hw", f"HW CSV {n / 1e6:g} M rows", "indicators_long.csv", n, "rows"))
     if "mbox" in only:
         n = sizes["mbox"]
-        plan.append(("mbox", f"mbox {n:,} messages", "alerts.mbox", n, "msgs"))
+        plan.append(("mbox", "mbox", f"mbox {n:,} messages", "alerts.mbox", n, "msgs"))
     rows: list[dict] = []
     try:
-        for kind, label, name, gen, unit in plan:
-            d = base / kind
+        for gen_kind, kind, label, name, gen, unit in plan:
+            d = base / gen_kind
             d.mkdir()
             path = d / name
             t = time.perf_counter()
             # generated in a child: a forked child inherits the parent's peak RSS (Linux keeps it across
             # exec), so the parent must stay small for the children's figures to be their own
-            _spawn([sys.executable, __file__, "--child", "gen", kind, str(path), json.dumps(gen)])
-            print(
-                f"{label}: {path.stat().st_size / 1e6:,.0f} MB generated in {time.perf_counter() - t:.0f} s",
-                flush=True,
-            )
-            quarter = "2019Q1" if kind == "hw" and not a.no_build else None
-            rows += measure(kind, label, path, d, unit, not a.no_baselines, quarter, a.build_timeout)
+            _spawn([sys.executable, __file__, "--child", "gen", gen_kind, str(path), json.dumps(gen)])
+            size = sum(f.stat().st_size for f in path.rglob("*")) if path.is_dir() else path.stat().st_size
+            print(f"{label}: {size / 1e6:,.0f} MB generated in {time.perf_counter() - t:.0f} s", flush=True)
+            if kind == "collection":
+                rows += measure_collection(label, path, d)
+            else:
+                quarter = "2019Q1" if kind == "hw" and not a.no_build else None
+                rows += measure(kind, label, path, d, unit, not a.no_baselines, quarter, a.build_timeout)
             shutil.rmtree(d, ignore_errors=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)

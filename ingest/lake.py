@@ -9,7 +9,9 @@ exactly its files; a copy under another name has the same sha256, hence the same
 from __future__ import annotations
 
 import os
+import queue
 import re
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -32,21 +34,41 @@ def table_dir(lake: Path, table: str, drill: str) -> Path:
 def _dict_columns(table: str) -> list[str]:
     """Dictionary-encode the text columns only: for timestamps and measurements the encoder tries, fills a
     dictionary page and falls back to plain (on 1 M metric rows: 30 % slower and a file 2.4x bigger)."""
-    return [f.name for f in SCHEMAS[table] if pa.types.is_string(f.type)]
+    return [
+        f.name for f in SCHEMAS[table] if pa.types.is_string(f.type) and (table, f.name) not in _UNIQUE_TEXT
+    ]
+
+
+# Text columns where nearly every value is new (a log line): a dictionary would only be built and dropped.
+_UNIQUE_TEXT = {("log_lines", "message"), ("quarantine", "raw")}
 
 
 class FileSink:
-    """Collects one input's rows per table into temp Parquet files; redacts every batch first."""
+    """Collects one input's rows per table into temp Parquet files; redacts every batch first.
+
+    Redaction, compression and writing run in a thread of their own (polars and pyarrow release the GIL),
+    so a big input's next block is parsed while the last one is written; at most `QUEUE` batch waits,
+    so memory stays flat. `flush()` waits for them and raises what the writer hit."""
+
+    QUEUE = 1
 
     def __init__(self, lake: Path, drill: str, sha: str) -> None:
         self.lake = lake
         self.drill = drill
         self.sha = sha
         self.rows: dict[str, int] = {}
-        self.redactions = 0
+        self._redactions = 0
         self.earliest: datetime | None = None  # the earliest instant written (dates the drill)
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._tmp: dict[str, Path] = {}
+        self._queue: queue.Queue | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def redactions(self) -> int:
+        self.flush()
+        return self._redactions
 
     def write(
         self, table: str, batch: pa.Table, clean: frozenset[str] = frozenset(), redactions: int = 0
@@ -55,13 +77,44 @@ class FileSink:
         `redactions` marks in them."""
         if batch.num_rows == 0:
             return
+        if self._error is not None:
+            self.flush()
+        if self._thread is None:
+            self._queue = queue.Queue(self.QUEUE)
+            self._thread = threading.Thread(target=self._run, name=f"sink-{self.sha[:8]}", daemon=True)
+            self._thread.start()
+        assert self._queue is not None
+        self._queue.put((table, batch, clean, redactions))
+        self.rows[table] = self.rows.get(table, 0) + batch.num_rows
+
+    def flush(self) -> None:
+        """Wait until every batch is written; raise the writer's error, if any."""
+        if self._thread is not None:
+            assert self._queue is not None
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = self._queue = None
+        if self._error is not None:
+            e, self._error = self._error, None
+            raise e
+
+    def _run(self) -> None:
+        assert self._queue is not None
+        while (item := self._queue.get()) is not None:
+            if self._error is None:  # after an error, drain the queue without writing
+                try:
+                    self._write(*item)
+                except BaseException as e:  # noqa: BLE001 (raised again by flush, in the parser's thread)
+                    self._error = e
+
+    def _write(self, table: str, batch: pa.Table, clean: frozenset[str], redactions: int) -> None:
         for col in ("ts", "started_at"):
             if col in batch.column_names and table != "quarantine":
                 t = pc.min(batch.column(col)).as_py()
                 if t is not None and (self.earliest is None or t < self.earliest):
                     self.earliest = t
         batch, n = redact_table(batch, clean)
-        self.redactions += n + redactions
+        self._redactions += n + redactions
         w = self._writers.get(table)
         if w is None:
             d = table_dir(self.lake, table, self.drill)
@@ -72,9 +125,12 @@ class FileSink:
                 tmp, SCHEMAS[table], compression="zstd", use_dictionary=_dict_columns(table)
             )
         w.write_table(batch)
-        self.rows[table] = self.rows.get(table, 0) + batch.num_rows
 
     def abort(self) -> None:
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001 (the files are dropped anyway)
+            pass
         for w in self._writers.values():
             w.close()
         for tmp in self._tmp.values():
@@ -86,6 +142,7 @@ class FileSink:
     def commit(self, ingest_row: dict) -> None:
         """Rename the temp files into place, drop this input's stale files in other tables, then
         write its ingest_files row (the commit marker)."""
+        self.flush()
         for w in self._writers.values():
             w.close()
         for table in TABLES:

@@ -431,6 +431,7 @@ def _parse_one(
     ctx.on_block = on_block
     try:
         parser.parse(ctx)
+        sink.flush()  # the sink writes in a thread of its own: its errors are this input's
     except NeedDate:
         sink.abort()
         return "defer"
@@ -450,7 +451,8 @@ def _parse_one(
         ctx.ignorable_lines,
         ctx.quarantined_lines,
     )
-    res.rows = sum(n for t, n in sink.rows.items() if t != "quarantine")
+    # rows derived from the input; its log_lines (one per record) are not counted here
+    res.rows = sum(n for t, n in sink.rows.items() if t not in ("quarantine", "log_lines"))
     res.redactions = sink.redactions
     notes = list(ctx.notes)
     if res.parsed_lines + res.quarantined + res.ignorable != res.lines:

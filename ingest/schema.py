@@ -56,6 +56,18 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("message", STR),
         ]
     ),
+    # every record of a director debug log, health monitor log and `cf logs` (a multi-line record is one row)
+    "log_lines": _schema(
+        [
+            ("ts", TS),
+            ("level", STR),  # DEBUG/INFO/WARN/ERROR/FATAL as logged; OUT/ERR for `cf logs`
+            ("component", STR),  # director | health_monitor; the cf log source (`RTR/1`, `APP/PROC/WEB/0`)
+            ("thread", STR),  # the director's `[thread]` field (`task:1234`, `canary_update(...)`)
+            ("task_id", INT),
+            ("pid", INT),
+            ("message", STR),  # the whole record, continuation lines joined with a newline
+        ]
+    ),
     "probes": _schema(
         [
             ("ts", TS),

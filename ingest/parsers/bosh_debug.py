@@ -46,6 +46,8 @@ memory stays flat and counting stays exact.
 from __future__ import annotations
 
 import re
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from statistics import median
@@ -190,19 +192,53 @@ class _State:
 
 def parse(ctx: FileContext) -> None:
     st = _State()
-    # blocks are cut at record heads, so a multi-line record never spans two (streamed for big files)
-    for block in ctx.blocks(BLOCK_BYTES, cut=_CUT):
-        _block(ctx, st, block, ctx.line_offset, last=ctx.last_block)
+    dtz = ctx.drill.director_timezone.key
+    # blocks are cut at record heads, so a multi-line record never spans two (streamed for big files); the
+    # stateless part of a block (`_prepare`: lines, heads, fields, instants) runs in threads, a block ahead
+    # of the stateful part (`_block`: tasks, events, rows), so both cores work (polars releases the GIL)
+    with ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="bosh-debug") as pool:
+        ahead: deque[Future[_Prep]] = deque()
+        for block in ctx.blocks(BLOCK_BYTES, cut=_CUT):
+            ahead.append(pool.submit(_prepare, block, ctx.line_offset, ctx.last_block, dtz))
+            if len(ahead) >= PREPARE_THREADS:
+                _block(ctx, st, ahead.popleft().result())
+        while ahead:
+            _block(ctx, st, ahead.popleft().result())
     if st.replaced:
         ctx.notes.append("invalid UTF-8 bytes replaced")
     _emit_tasks(ctx, st)
     _calibration_notes(ctx, st)
 
 
-def _split(st: _State, block: bytes) -> pl.Series:
-    """The block's physical lines (without `\\n`; a `\\r` before it may stay). Polars' CSV reader with a
-    separator that never occurs splits lines about twice as fast as `str.split` and decodes as it goes;
-    `str.split` is the fallback for blocks holding that separator."""
+PREPARE_THREADS = 2
+
+
+@dataclass
+class _Prep:
+    """A block's lines and, unless it ends the file (its tail is cut first), its records."""
+
+    s: pl.Series
+    head: pl.Series
+    hidx: pl.Series
+    line0: int
+    last: bool
+    truncated: bool
+    replaced: bool
+    recs: pl.DataFrame | None
+
+
+def _prepare(block: bytes, line0: int, last: bool, dtz: str) -> _Prep:
+    s, replaced = _split(block)
+    head = s.str.contains(HEAD_RE)
+    hidx = head.arg_true()
+    recs = None if last or not len(hidx) else _records(s, head, hidx, len(s), line0, dtz)
+    return _Prep(s, head, hidx, line0, last, not block.endswith(b"\n"), replaced, recs)
+
+
+def _split(block: bytes) -> tuple[pl.Series, bool]:
+    """The block's physical lines (without `\\n`; a `\\r` before it may stay), and whether invalid UTF-8
+    was replaced. Polars' CSV reader with a separator that never occurs splits lines about twice as fast as
+    `str.split` and decodes as it goes; `str.split` is the fallback for blocks holding that separator."""
     want = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
     if b"\x1f" not in block:
         try:
@@ -219,28 +255,26 @@ def _split(st: _State, block: bytes) -> pl.Series:
         except (pl.exceptions.PolarsError, ValueError, OSError):  # OSError: polars sniffs `x\x01` as zlib
             s = None
         if s is not None and len(s) == want:
-            if not block.isascii() and s.str.contains("\ufffd", literal=True).any():
-                st.replaced = True
-            return s.fill_null("")
+            replaced = not block.isascii() and bool(s.str.contains("\ufffd", literal=True).any())
+            return s.fill_null(""), replaced
     text = str(block, "utf-8", "replace")
-    st.replaced = st.replaced or "\ufffd" in text
     s = pl.Series("l", [text]).str.split("\n").list.explode()
-    return s.slice(0, want)
+    return s.slice(0, want), "\ufffd" in text
 
 
-def _block(ctx: FileContext, st: _State, block: bytes, line0: int, last: bool) -> int:
-    """Parse one block of whole records; returns its number of physical lines."""
-    s = _split(st, block)
+def _block(ctx: FileContext, st: _State, p: _Prep) -> None:
+    """The stateful part of one block of whole records: the file's ends, counts, tasks, rows."""
+    s, head, hidx, line0 = p.s, p.head, p.hidx, p.line0
+    st.replaced = st.replaced or p.replaced
     n = len(s)
-    head = s.str.contains(HEAD_RE)
-    hidx = head.arg_true()
 
     # the file's tail: CLI footer lines of a TTY capture, a truncated last record head
     n_body = n
-    if last and len(hidx):
-        n_body = _tail(ctx, st, s, int(hidx[-1]), n, line0, truncated=not block.endswith(b"\n"))
+    if p.last and len(hidx):
+        n_body = _tail(ctx, st, s, int(hidx[-1]), n, line0, truncated=p.truncated)
     if n_body < n:
         s, head = s.slice(0, n_body), head.slice(0, n_body)
+        hidx = head.arg_true()
 
     # lines before the first record (only the first block can have them: blocks are cut at heads)
     first = int(hidx[0]) if len(hidx) else n_body
@@ -248,35 +282,29 @@ def _block(ctx: FileContext, st: _State, block: bytes, line0: int, last: bool) -
         _before_first(ctx, s.slice(0, first).to_list(), line0)
     ctx.count(parsed=n_body - first)
     if not len(hidx):
-        return n
-
-    rank = head.cum_sum() - 1  # the record each line belongs to (-1: before the first record)
-    nxt = hidx.shift(-1, fill_value=n_body)
-    ncont = (nxt - hidx - 1).cast(pl.Int64)
+        return
     st.heads += len(hidx)
 
     if len(st.calib_sql) < CALIBRATION_SAMPLES:
         _calibrate_sql(st, s, head)
 
-    cidx = (head & s.str.contains(CAND_RE)).arg_true()
-    if not len(cidx):
-        return n
-    crank = rank.gather(cidx)
-    cdf = pl.DataFrame(
-        {
-            "i": cidx.cast(pl.Int64),
-            "rank": crank,
-            "line": s.gather(cidx).str.strip_suffix("\r"),
-            "ncont": ncont.gather(crank),
-        }
-    )
+    recs = p.recs
+    if recs is None:
+        recs = _records(s, head, hidx, n_body, line0, ctx.drill.director_timezone.key)
+    recs = _tasks(st, recs)
+    ctx.emit("log_lines", _log_lines(recs).to_arrow())
+
+    cand = recs.filter(pl.col("cand"))
+    if not cand.height:
+        return
     # the exit status of a CPI call is on the record's last line (`, exit_status: pid N exit 0`)
     eidx = s.str.contains("exit_status: pid ", literal=True).arg_true()
     if len(eidx):
+        rank = head.cum_sum() - 1
         edf = (
             pl.DataFrame(
                 {
-                    "rank": rank.gather(eidx),
+                    "rank": rank.gather(eidx).cast(pl.UInt32),
                     "rc": s.gather(eidx)
                     .str.extract(r"exit_status: pid \d+ exit (\d+)\r?$", 1)
                     .cast(pl.Int64),
@@ -286,13 +314,94 @@ def _block(ctx: FileContext, st: _State, block: bytes, line0: int, last: bool) -
             .group_by("rank")
             .agg(pl.col("rc").last())
         )
-        cdf = cdf.join(edf, on="rank", how="left")
+        cand = cand.join(edf, on="rank", how="left")
     else:
-        cdf = cdf.with_columns(rc=pl.lit(None, pl.Int64))
-    events = _events(ctx, st, cdf, line0)
+        cand = cand.with_columns(rc=pl.lit(None, pl.Int64))
+    events = _events(st, cand)
     if events.height:
         ctx.emit("events", events.to_arrow())
-    return n
+
+
+def _records(
+    s: pl.Series, head: pl.Series, hidx: pl.Series, n_body: int, line0: int, dtz: str
+) -> pl.DataFrame:
+    """One row per record of the block: its head's fields, its whole text (continuation lines joined with
+    `\\n`), its instant in UTC, its task as logged, and whether it may be an event (`cand`)."""
+    nxt = hidx.shift(-1, fill_value=n_body)
+    ncont = (nxt - hidx - 1).cast(pl.Int64)
+    lines = s.gather(hidx)
+    if lines.str.contains("\r", literal=True).any():
+        lines = lines.str.strip_suffix("\r")
+    recs = _fields(
+        pl.DataFrame({"i": hidx.cast(pl.Int64), "line": lines, "ncont": ncont}).with_row_index("rank")
+    )
+    if (ncont > 0).any():
+        # the few multi-line records: their continuation lines, joined per record
+        rank = head.cum_sum() - 1
+        cidx = (~head & (rank >= 0)).arg_true()
+        cont = (
+            pl.DataFrame(
+                {"rank": rank.gather(cidx).cast(pl.UInt32), "l": s.gather(cidx).str.strip_suffix("\r")}
+            )
+            .group_by("rank", maintain_order=True)
+            .agg(pl.col("l").str.join("\n"))
+        )
+        recs = recs.join(cont, on="rank", how="left").with_columns(
+            text=pl.when(pl.col("l").is_not_null())
+            .then(pl.col("msg") + "\n" + pl.col("l"))
+            .otherwise(pl.col("msg"))
+        )
+    else:
+        recs = recs.with_columns(text=pl.col("msg"))
+    logged = _naive(pl.col("ts"))
+    if dtz == "UTC":
+        logged = logged.dt.replace_time_zone("UTC")
+    else:
+        logged = logged.dt.replace_time_zone(
+            dtz, ambiguous="earliest", non_existent="null"
+        ).dt.convert_time_zone("UTC")
+    is_dir = pl.col("logger").is_not_null()
+    task = pl.coalesce(
+        pl.col("thread").str.extract(r"^task:(\d+)", 1),
+        pl.col("msg").str.extract(
+            r"^(?:Starting task: |Enqueuing task: |Task |Looking for task with task id )(\d+)", 1
+        ),
+    ).cast(pl.Int64, strict=False)
+    return recs.with_columns(
+        level=pl.coalesce("level", "hlevel"),
+        component=pl.when(is_dir).then(pl.lit("director")).otherwise(pl.lit("health_monitor")),
+        source_line=pl.col("i") + line0 + 1,
+        logged=logged,
+        task_id=pl.when(is_dir).then(task),
+        cand=pl.col("line").str.contains(CAND_RE),
+    )
+
+
+def _tasks(st: _State, recs: pl.DataFrame) -> pl.DataFrame:
+    """Records of unnamed threads (`[]`: Task took, lock renewal) belong to the task logged before them,
+    in this block or an earlier one."""
+    is_dir = pl.col("logger").is_not_null()
+    filled = pl.col("task_id").forward_fill()
+    if st.last_task is not None:
+        filled = filled.fill_null(st.last_task)
+    recs = recs.with_columns(task_id=pl.when(is_dir).then(filled))
+    last = recs.filter(is_dir)["task_id"].drop_nulls()
+    if len(last):
+        st.last_task = int(last[-1])
+    return recs
+
+
+def _log_lines(recs: pl.DataFrame) -> pl.DataFrame:
+    return recs.select(
+        ts=pl.col("logged"),
+        level=pl.col("level"),
+        component=pl.col("component"),
+        thread=pl.col("thread"),
+        task_id=pl.col("task_id"),
+        pid=pl.col("pid").cast(pl.Int64, strict=False),
+        message=pl.col("text"),
+        source_line=pl.col("source_line"),
+    )
 
 
 def _tail(
@@ -375,38 +484,11 @@ def _fields(cdf: pl.DataFrame) -> pl.DataFrame:
     return f
 
 
-def _events(ctx: FileContext, st: _State, cdf: pl.DataFrame, line0: int) -> pl.DataFrame:
-    dtz = ctx.drill.director_timezone.key
-    f = _fields(cdf)
+def _events(st: _State, f: pl.DataFrame) -> pl.DataFrame:
+    """The records that matter to a drill timeline (candidates of `_records`), as `events` rows."""
     msg = pl.col("msg")
-    level = pl.coalesce("level", "hlevel")
     is_dir = pl.col("logger").is_not_null()
-    is_err = level.is_in(["ERROR", "FATAL"])
-    f = f.with_columns(
-        level=level,
-        component=pl.when(is_dir).then(pl.lit("director")).otherwise(pl.lit("health_monitor")),
-        source_line=pl.col("i") + line0 + 1,
-        logged=_naive(pl.col("ts"))
-        .dt.replace_time_zone(dtz, ambiguous="earliest", non_existent="null")
-        .dt.convert_time_zone("UTC"),
-        task_id=pl.when(is_dir).then(
-            pl.coalesce(
-                pl.col("thread").str.extract(r"^task:(\d+)", 1),
-                msg.str.extract(
-                    r"^(?:Starting task: |Enqueuing task: |Task |Looking for task with task id )(\d+)", 1
-                ),
-            ).cast(pl.Int64, strict=False)
-        ),
-    )
-    # records of unnamed threads (`[]`: Task took, lock renewal) belong to the task logged before them
-    filled = pl.col("task_id").forward_fill()
-    if st.last_task is not None:
-        filled = filled.fill_null(st.last_task)
-    f = f.with_columns(task_id=pl.when(is_dir).then(filled))
-    last = f.filter(is_dir)["task_id"].drop_nulls()
-    if len(last):
-        st.last_task = int(last[-1])
-
+    is_err = pl.col("level").is_in(["ERROR", "FATAL"])
     task_err = is_err & ~msg.str.contains(BACKTRACE_RE)  # a backtrace-only record echoes the error above
     kind = (
         pl.when(is_dir & msg.str.contains(TASK_LIFE_RE))

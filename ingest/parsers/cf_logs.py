@@ -189,6 +189,19 @@ class LogPass:
         for i in logs.filter(pl.col("t").is_null())["i"].to_list():
             bad.append((i + line0 + 1, "cf log line with an unreadable time", lines[i]))
         logs = logs.filter(pl.col("t").is_not_null())
+        src = (
+            pl.when(pl.col("inst").is_null())
+            .then(pl.col("src"))
+            .otherwise(pl.col("src") + "/" + pl.col("inst"))
+        )
+        lines_out = logs.select(
+            ts=pl.col("t"),
+            level=pl.col("stream"),
+            component=src,
+            message=pl.col("msg"),
+            source_line=(pl.col("i") + line0 + 1).cast(pl.Int64),
+        )
+        ctx.emit("log_lines", lines_out.to_arrow())
 
         rtr = logs.filter((pl.col("src") == "RTR") & (pl.col("msg").str.strip_chars() != ""))
         if rtr.height:

@@ -215,6 +215,89 @@ def test_multiline_records_keep_their_first_line(lake: Lake) -> None:
     )
 
 
+def test_every_record_is_a_log_line(lake: Lake) -> None:
+    _ingest(lake, DEBUG_1234, HM)
+    # task 1234: 1,000 lines = 776 record heads (the DBG layout of FORMATS.md §3.1) + 224 continuation lines
+    heads = [
+        n
+        for n, line in enumerate(DEBUG_1234.read_text().splitlines(), 1)
+        if re.match(r"[DIWEFA], \[[^\]]* #\d+\] \[[^\]]*\] +[A-Z]+ -- [^:]*: ", line)
+    ]
+    assert len(heads) == 776
+    got = lake.q(
+        "select source_line, length(message) - length(replace(message, chr(10), '')) n_cont from log_lines "
+        "where source_file = 'task_1234_debug.log' order by source_line"
+    )
+    assert [r["source_line"] for r in got] == heads
+    assert sum(r["n_cont"] for r in got) == 224
+    rows = lake.q(
+        "select source_line, strftime(ts, '%Y-%m-%dT%H:%M:%S.%fZ') t, source_type, level, component, thread, "
+        "task_id, pid, message from log_lines where source_file = 'task_1234_debug.log' "
+        "and source_line in (1, 3, 46) order by source_line"
+    )
+    assert rows == [
+        {
+            "source_line": 1,
+            "t": "2019-01-03T01:51:27.802214Z",
+            "source_type": "bosh_debug",
+            "level": "INFO",
+            "component": "director",
+            "thread": "0x2ae3b3a0c8d4",
+            "task_id": None,
+            "pid": 7262,
+            "message": "Director Version: 268.5.0",
+        },
+        {  # an unnamed thread's record belongs to the task logged before it
+            "source_line": 3,
+            "t": "2019-01-03T01:51:28.311907Z",
+            "source_type": "bosh_debug",
+            "level": "INFO",
+            "component": "director",
+            "thread": "",
+            "task_id": 1234,
+            "pid": 23851,
+            "message": "Looking for task with task id 1234",
+        },
+        {  # a CPI response with the CPI's stderr: three lines, one row
+            "source_line": 46,
+            "t": "2019-01-03T01:51:40.298408Z",
+            "source_type": "bosh_debug",
+            "level": "DEBUG",
+            "component": "director",
+            "thread": "task:1234",
+            "task_id": 1234,
+            "pid": 23851,
+            "message": '[external-cpi] [cpi-602364] response: {"result":{"stemcell_formats":["vsphere-ovf",'
+            '"vsphere-ova"]},"error":null,"log":""}, err: I, [2019-01-03T01:51:38.947976 #24006]  INFO -- '
+            "[req_id cpi-602364]: Starting info...\nI, [2019-01-03T01:51:40.156629 #24006]  INFO -- "
+            "[req_id cpi-602364]: Finished info in 1.21 seconds\n, exit_status: pid 24006 exit 0",
+        },
+    ]
+    # the final UPDATE of the task carries the whole event_output dump: one row
+    dump = lake.one(
+        "select length(message) - length(replace(message, chr(10), '')) from log_lines "
+        "where source_file = 'task_1234_debug.log' and message like '%UPDATE \"tasks\" SET \"state\" = ''done''%'"
+    )
+    assert dump > 30
+    # the health monitor log: 174 records of 174 lines, no thread, no task
+    hm = lake.q(
+        "select count(*) n, count(thread) threads, count(task_id) tasks, min(source_line) first from log_lines "
+        "where source_file = 'health_monitor_onset.log'"
+    )
+    assert hm == [{"n": 174, "threads": 0, "tasks": 0, "first": 1}]
+    (alert,) = lake.q(
+        "select strftime(ts, '%H:%M:%S.%f') t, level, component, message from log_lines "
+        "where source_file = 'health_monitor_onset.log' and source_line = 10"
+    )
+    assert alert == {
+        "t": "01:26:14.004405",
+        "level": "INFO",
+        "component": "health_monitor",
+        "message": "[ALERT] Alert @ 2019-01-03 01:26:14 UTC, severity 2: b1243ef5-ee05-41d6-9f58-5976550edbb1 "
+        "has timed out",
+    }
+
+
 def test_failed_task_row_and_other_kinds(lake: Lake) -> None:
     _ingest(lake, DEBUG_1240)
     (task,) = lake.q("select task_id, description, state, result, started_at, ended_at from bosh_tasks")

@@ -39,6 +39,9 @@ def test_recent_logs_v6(lake: Lake) -> None:
         " where capability = 'app_traffic' order by ts, source_line"
     )
     assert len(rows) == 44  # one per access record; the empty `[RTR/n] OUT ` lines are no requests
+    # every one of the 115 cf log lines is queryable, the empty gorouter lines too
+    assert lake.one("select count(*) from log_lines") == 115
+    assert lake.one("select count(*) from log_lines where component like 'RTR/%' and message = ''") == 44
     assert sum(not x["ok"] for x in rows) == 8
     assert rows[4] == {
         "t": "2019-01-03T01:25:01.420Z",  # envelope 2019-01-03T10:25:01.42+0900
@@ -116,6 +119,25 @@ def test_legacy_header_sources_and_bad_lines(lake: Lake) -> None:
         {"t": "2016-11-14T14:45:02.000Z", "ok": False, "latency_ms": 60000.123, "detail": "POST /cart -"},
         {"t": "2016-11-14T14:45:03.000Z", "ok": True, "latency_ms": 100.0, "detail": "GET / 200"},
     ]
+    # every cf log line is a log_lines row, the one with an unreadable time excepted (it is quarantined)
+    assert lake.q(f"select source_line, {UTC} t, level, component, message from log_lines order by source_line") == [
+        {"source_line": 1, "t": "2016-11-14T14:44:58.450Z", "level": "OUT", "component": "API/0",
+         "message": 'Updated app with guid 1e4b ({"state"=>"STOPPED"})'},
+        {"source_line": 2, "t": "2016-11-14T14:44:59.010Z", "level": "OUT", "component": "CELL/0",
+         "message": "Timed out after 1m0s: health check never passed."},
+        {"source_line": 3, "t": "2016-11-14T14:45:00.100Z", "level": "ERR", "component": "HEALTH/0",
+         "message": "Failed to make TCP connection to port 8080: connection refused"},
+        {"source_line": 4, "t": "2016-11-14T14:45:01.000Z", "level": "ERR", "component": "APP/PROC/WEB/0",
+         "message": 'Exception in thread "main"'},
+        {"source_line": 5, "t": "2016-11-14T14:45:02.000Z", "level": "OUT", "component": "RTR/2",
+         "message": LEGACY.splitlines()[4].split(" OUT ", 1)[1]},
+        {"source_line": 6, "t": "2016-11-14T14:45:03.000Z", "level": "OUT", "component": "RTR/2",
+         "message": LEGACY.splitlines()[5].split(" OUT ", 1)[1]},
+        {"source_line": 7, "t": "2016-11-14T14:45:04.000Z", "level": "OUT", "component": "RTR/2",
+         "message": "this is not an access log record"},
+        {"source_line": 8, "t": "2016-11-14T14:45:05.000Z", "level": "OUT", "component": "STG/0",
+         "message": "-----> Java Buildpack v4.16"},
+    ]  # fmt: skip
     ev = lake.q("select component, instance, severity, message from events order by source_line")
     assert ev == [
         {"component": "shop", "instance": None, "severity": "warning", "message": "updated: state STOPPED"},
