@@ -546,6 +546,38 @@ def measure(
     return rows
 
 
+def measure_help(runs: int = 7) -> list[dict]:
+    """`drillscope --help` start-up: the best and the median of `runs` runs (wall, and CPU of the child)."""
+    exe = Path(sys.executable).parent / "drillscope"
+    walls, cpus = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.Popen([str(exe), "--help"], stdout=subprocess.DEVNULL)
+        _, _, ru = os.wait4(p.pid, 0)
+        walls.append(time.perf_counter() - t)
+        cpus.append(ru.ru_utime + ru.ru_stime)
+    walls.sort()
+    print(
+        f"  --help best {walls[0]:.3f} s, median {walls[runs // 2]:.3f} s, CPU {min(cpus):.3f} s", flush=True
+    )
+    return [
+        {
+            "input": "drillscope --help",
+            "tool": f"best of {runs}",
+            "bytes": 0,
+            "count": None,
+            "unit": "",
+            "seconds": round(walls[0], 3),
+            "cpu_seconds": round(min(cpus), 3),
+            "mb_s": None,
+            "per_s": None,
+            "peak_rss_mib": round(ru.ru_maxrss / 1024),
+            "status": f"median {walls[runs // 2]:.3f} s",
+            "rows": None,
+        }
+    ]
+
+
 def table(rows: list[dict]) -> str:
     hdr = f"{'input':<26} {'tool':<16} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'units/s':>12} {'peak RSS':>9}  {'vs drillscope':>13}"
     lines = [hdr, "-" * len(hdr)]
@@ -576,7 +608,9 @@ def main() -> None:
     )
     ap.add_argument("--quick", action="store_true", help="small sizes: " + json.dumps(QUICK))
     ap.add_argument(
-        "--only", default="bosh,bosh-repeat,collection,cf,hw,mbox", help="inputs to run (comma-separated)"
+        "--only",
+        default="help,bosh,bosh-repeat,collection,cf,hw,mbox",
+        help="inputs to run (comma-separated)",
     )
     ap.add_argument(
         "--bosh-mb", help="realistic BOSH debug log sizes in MiB, comma-separated (full: 512,2048)"
@@ -643,6 +677,8 @@ def main() -> None:
         n = sizes["mbox"]
         plan.append(("mbox", "mbox", f"mbox {n:,} messages", "alerts.mbox", n, "msgs"))
     rows: list[dict] = []
+    if "help" in only:
+        rows += measure_help()
     try:
         for gen_kind, kind, label, name, gen, unit in plan:
             d = base / gen_kind

@@ -10,9 +10,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:  # pyarrow is imported by the callers that pass tables: `--help` stays fast
+    import pyarrow as pa
 
 
 class Format(StrEnum):

@@ -74,6 +74,7 @@ SKIP = frozenset(
         "resolution",
         "ts_basis",
         "az",
+        "level",
     }
 )
 

@@ -15,10 +15,11 @@ The log's clock is the director host's local time with no zone marker: it is rea
 record timestamps with the `+0000` SQL literals on the same line (the HM log: with the `Alert @ ... UTC`
 instant) and adds a note to the file's `ingest_files.message` when the clock looks like another zone.
 
-Documented choice: one `events` row per record that matters to a drill timeline, not per record. A 1 GB
-debug log holds millions of SQL statements and NATS pings; those records (SQL, `SENT`/`RECEIVED`,
-checkpoints, `Looking for task`, HM `(Event logger)`/`(Resurrector)` echoes of an alert) are parsed and
-counted in `parsed_lines` but produce no row. Kinds written:
+Every record is one `log_lines` row (ts, level, component, thread, task_id, pid and the whole record text,
+continuation lines joined with `\n`), so ad hoc SQL reaches every line. `events` get one row per record
+that matters to a drill timeline, drawn from the same records: a 1 GB debug log holds millions of SQL
+statements and NATS pings, and those (SQL, `SENT`/`RECEIVED`, checkpoints, `Looking for task`, HM
+`(Event logger)`/`(Resurrector)` echoes of an alert) are only log lines. Kinds written:
   director_task  task lifecycle (`Enqueuing task`, `Starting task`, `Done`, `Task took`, `Task N cancelled`,
                  `Task N was terminated`) and ERROR/FATAL records with a backtrace on a `task:N` thread
   bosh_lock      Acquiring/Acquired/Renewing/Deleted lock, `Acquiring deployment lock on`, lock failures
@@ -39,8 +40,10 @@ it gives the task state), `Succeeded` and blank lines (ignorable). A last line w
 like a record head but is cut short is quarantined ("truncated log record at end of file").
 
 Speed: the file is cut in ~16 MiB blocks at record heads; each block is split into lines with polars,
-record heads are found with one anchored regex, and only the few candidate heads are parsed in full, so
-memory stays flat and counting stays exact.
+record heads are found with one anchored regex and their fields read with a capture regex over the short
+prefix before the message; the event rules run only on the few candidate records. The stateless part of
+a block runs in threads a block ahead, the Parquet writing in the sink's thread, so memory stays flat
+and counting stays exact.
 """
 
 from __future__ import annotations
