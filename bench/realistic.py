@@ -2,7 +2,7 @@
 
 Real director logs are not repetitive: every line carries its own ids (request UUIDs, NATS reply subjects,
 `cpi-N` request ids, Sequel connection numbers, durations, `+0000` SQL literals). This generator writes a
-deploy-sized log of that kind from the layouts of FORMATS.md §3 (ThreadFormatter head, Sequel `(0.000347s)
+deploy-sized log of that kind from the layouts of docs/formats/bosh.md §3 (ThreadFormatter head, Sequel `(0.000347s)
 (conn: N)` SQL, NATS `SENT`/`RECEIVED` ping/get_state, external CPI request/response with the CPI's stderr,
 lock renewal, 30 s checkpoints, stage INFO lines, task lifecycle), with about 1 % multi-line records:
 CPI responses carrying stderr, `event_output` appends, ERROR records with a backtrace, a RECEIVED exception

@@ -1,5 +1,5 @@
 """The drill page's clock section: skew estimates with their evidence, the corrections applied, and the e-mail
-delivery delay per alert (issue 10).
+delivery delay per alert.
 
 Reads `clock_skew_estimates` (sql/align/10_estimate.sql), `clock_skew` (sql/models/96_clock_skew.sql) and
 `mail_delay` (sql/models/97_mail_delay.sql). Every text from the database is HTML-escaped. Labels come from

@@ -1,7 +1,7 @@
 """BOSH director task debug logs (`bosh task N --debug`, `/var/vcap/store/director/tasks/N/debug`) and the
 health monitor log (`/var/vcap/sys/log/health_monitor/health_monitor.log`), parsed vectorized with polars.
 
-Formats (FORMATS.md §3, §8, §9):
+Formats (docs/formats/bosh.md §3, §8, §9):
   director  `D, [2019-01-03T01:51:28.313280 #23851] [task:1234] DEBUG -- DirectorJobRunner: <msg>`
             (bosh_common ThreadFormatter on the logging gem 2.2.2, µs timestamps, DIR-268)
   HM        `I, [2019-01-03T01:26:14.004405 #6321]  INFO : [ALERT] Alert @ 2019-01-03 01:26:14 UTC, severity 2: ...`
@@ -143,7 +143,7 @@ _HEAD_TS_RE = r"^[DIWEFA], \[(" + _TS + r")"
 _PROBE_HEAD = re.compile(HEAD_RE)
 # a whole bosh_cpi stderr line (Ruby Logger, no thread field): a continuation, even as the last line
 _CPI_STDERR = re.compile(r"^[DIWEFA], \[" + _TS + r" ?#\d+\] +" + _LV + r" -- [^:]*: ")
-# `bosh task N --debug` on a TTY wraps the log in CLI lines (FORMATS.md §1.1, §2)
+# `bosh task N --debug` on a TTY wraps the log in CLI lines (docs/formats/bosh.md §1.1, §2)
 _WRAPPER = re.compile(r"^(?:Using environment '.*|Using deployment '[^']*'|Task \d+)$")
 _FOOTER = re.compile(r"^(?:|Task (\d+) (done|error|cancelled|timeout)|Succeeded)$")
 _PROBE_GARBAGE = 5  # lines of other text tolerated before the first record

@@ -3,7 +3,7 @@
 Keys: time (unix seconds, UTC), stage, tags, total, task, index, state (started | finished | failed |
 in_progress), progress, data ({error} / {status}); task-level errors `{"time", "error": {code, message}}`;
 warnings/deprecations `{"time", "type", "message"}`. On a TTY the capture is wrapped in `Task N` /
-`Task N done` lines, which give the task id and state; a redirected capture is pure JSONL (FORMATS.md §2).
+`Task N done` lines, which give the task id and state; a redirected capture is pure JSONL (docs/formats/bosh.md §2).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 `bosh events`, and a standalone cck problems table, as printed on a TTY, redirected (non-TTY) or `--json`.
 
 Follows bosh-cli v5.4.0 (`ui/table/*.go`, `ui/non_tty_ui.go`, `ui/json_ui.go`, `cmd/{vms,instances,tasks,
-events}.go`) as summarized in FORMATS.md §4-§8:
+events}.go`) as summarized in docs/formats/bosh.md §4-§8:
 
 * TTY: an optional `Deployment '<name>'` title, a header line whose titles have single spaces (the
   vitals header takes two lines), rows space-padded to column widths counted in bytes, `-` for an empty

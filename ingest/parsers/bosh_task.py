@@ -1,6 +1,6 @@
 """`bosh task N` event output and task-backed command consoles (`bosh cck`), as the CLI prints them.
 
-Follows bosh-cli v5.4.0 `ui/task/reporter.go` / `ui/task/event.go` (FORMATS.md §1) and `cmd/cloud_check.go` (§4):
+Follows bosh-cli v5.4.0 `ui/task/reporter.go` / `ui/task/event.go` (docs/formats/bosh.md §1) and `cmd/cloud_check.go` (§4):
 
     Using environment '10.10.16.5' as client 'ops_manager'     (TTY only)
     Using deployment 'cf-54c9c2f906b6aba996cd'                 (commands run with -d)
@@ -67,7 +67,7 @@ Succeeded
 
 _SUCCEEDED = "Succeeded"
 _EXIT = re.compile(r"^Exit code \d+$")
-# a cck task name that spans lines: mount_info_mismatch descriptions hold `\n` (FORMATS.md §2, §4)
+# a cck task name that spans lines: mount_info_mismatch descriptions hold `\n` (docs/formats/bosh.md §2, §4)
 _MOUNT_INFO = "Inconsistent mount information:"
 _MOUNT_INFO_END = re.compile(r"\(mount_info_mismatch \d+\): .+$")
 _ZUTC = ZoneInfo("UTC")  # the CLI prints event times in UTC (ui/task/event.go)

@@ -1,7 +1,7 @@
 """Alert e-mails: single `.eml` files (RFC 5322 / MIME) and mbox files (RFC 4155 mboxo, `From ` lines).
 
 Follows the Python standard library's reading of RFC 5322/2045/2047 (`email`, `policy.default`) on the
-file's bytes, with the fixes the format reference (formats/healthwatch-email/FORMATS.md §3–4) calls for:
+file's bytes, with the fixes the format reference (docs/formats/healthwatch-email.md §3–4) calls for:
 RFC 2047 words and bodies labelled `euc-kr` / `ks_c_5601-1987` are decoded as CP949 (a superset of
 EUC-KR; the stdlib's `euc_kr` codec turns CP949-only syllables such as 똠 into U+FFFD), `Date` headers
 with `-0000` or zone names (`KST`) are read explicitly, and subjects are classified by sender:

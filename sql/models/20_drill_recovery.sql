@@ -7,7 +7,7 @@
 -- "Started after injected_at" is taken as started_at >= injected_at. A BOSH task counts as a recovery action
 -- only when it changes something: the read-only look-ups behind `bosh vms`/`instances` (`retrieve vm-stats`),
 -- `bosh logs` (`fetch logs`) and `bosh ssh` (`ssh: …`) are not recovery (an operator's `bosh vms` after the cck
--- must not stretch TTR; deviation from the contract's literal wording, noted in the issue). Ties prefer the outage, then the task as the
+-- must not stretch TTR; a reading of the contract's wording, stated in the README). Ties prefer the outage, then the task as the
 -- `bosh tasks` listing shows it (the director's own record), then `bosh task N`, --event, --debug captures.
 -- Nothing is inferred for a monitoring folder (kind = 'monitoring').
 -- data_end (the drill's last observation) is where open outages end when no recovered_at can be had.

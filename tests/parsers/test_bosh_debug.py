@@ -1,6 +1,6 @@
 """bosh_debug: director task debug logs and the health monitor log, ingested for real and read back from DuckDB.
 
-Fixtures (tests/fixtures/bosh_debug/): `task_1234_debug.log` is the FORMATS.md sample trimmed (lines 1-243 are
+Fixtures (tests/fixtures/bosh_debug/): `task_1234_debug.log` is the docs/formats/bosh.md sample trimmed (lines 1-243 are
 the sample's own lines; after that the 1 s ping loops are thinned and checkpoints dropped: all 16 resolutions,
 CPI calls, locks and the final event_output dump kept); `task_1240_error_debug.log` a failing cck apply task
 (CPI error, resolution errors with backtraces, slow SQL); `health_monitor_onset.log` the HM sample, whole.
@@ -217,7 +217,7 @@ def test_multiline_records_keep_their_first_line(lake: Lake) -> None:
 
 def test_every_record_is_a_log_line(lake: Lake) -> None:
     _ingest(lake, DEBUG_1234, HM)
-    # task 1234: 1,000 lines = 776 record heads (the DBG layout of FORMATS.md §3.1) + 224 continuation lines
+    # task 1234: 1,000 lines = 776 record heads (the DBG layout of docs/formats/bosh.md §3.1) + 224 continuation lines
     heads = [
         n
         for n, line in enumerate(DEBUG_1234.read_text().splitlines(), 1)

@@ -1,4 +1,4 @@
-"""Clock skew (sql/align, issue 10): estimates from moments two sources saw, drill.toml `[clock_offsets]`,
+"""Clock skew (sql/align): estimates from moments two sources saw, drill.toml `[clock_offsets]`,
 `--align`, ts_original beside ts, the mail_delay model, the report section; on hand-made lakes and the samples.
 
 Sign convention: offset_s = source clock − reference clock; a probe laptop 35 s fast has offset_s = +35 and its

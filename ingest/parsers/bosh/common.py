@@ -1,5 +1,5 @@
 """Pieces shared by the BOSH parsers: ANSI stripping, UnixDate times, cck problem texts, and the line
-shapes of the CLI task reporter (bosh-cli v5.4.0 `ui/task/reporter.go`; /work/shared FORMATS.md §1, §4)."""
+shapes of the CLI task reporter (bosh-cli v5.4.0 `ui/task/reporter.go`; docs/formats/bosh.md §1, §4)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ INSTANCE_IN_DESC = re.compile(r"'(?P<ig>[^/']+)/(?P<uuid>[0-9a-f-]{36}) \((?P<in
 # missing_disk: `Disk '<cid>' (<ig>/<uuid>, <size>M) is missing`
 _INSTANCE_IN_DISK = re.compile(r"\((?P<ig>[^/'(]+)/(?P<uuid>[0-9a-f-]{36}), \d+M\)")
 
-# -- CLI task reporter lines (FORMATS.md §1.2) ---------------------------------------------------
+# -- CLI task reporter lines (docs/formats/bosh.md §1.2) ---------------------------------------------------
 # ids are BIGINT columns: `\d{1,18}`, so a garbled 20-digit number is no id (the line is quarantined)
 # and durations stop at 6 hour digits (a timedelta, not an overflow).
 EV = re.compile(r"^Task (?P<task>\d{1,18}) \| (?P<hms>\d{2}:\d{2}:\d{2}) \| (?P<body>.*)$")

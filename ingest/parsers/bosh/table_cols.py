@@ -1,7 +1,7 @@
 """Helpers of the `bosh_table` parser: column boundaries, cell decoding, non-TTY row shapes, the YAML of
 event contexts, and the operator's `date` lines.
 
-Layout facts follow bosh-cli v5.4.0 `ui/table/{table,writer,headers}.go` (FORMATS.md §5-§7): cells are
+Layout facts follow bosh-cli v5.4.0 `ui/table/{table,writer,headers}.go` (docs/formats/bosh.md §5-§7): cells are
 left-aligned and space-padded to the column width (in bytes), columns are joined by two spaces, empty
 cells print `-`, multi-line cells continue on lines whose other columns are blank, the first column
 repeats as `~` on a TTY; without a TTY only the data rows are printed, cells joined by a tab.

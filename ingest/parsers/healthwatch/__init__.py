@@ -1,7 +1,7 @@
 """Healthwatch data: 1.x as read through Log Cache PromQL, Firehose nozzle text and operator CSV
 exports; 2.x Prometheus `query_range` JSON and Grafana panel CSV exports.
 
-Format reference: formats/healthwatch-email/FORMATS.md §1.2–1.5, §2.1–2.4 (docs-pcf-healthwatch 1.4
+Format reference: docs/formats/healthwatch-email.md §1.2–1.5, §2.1–2.4 (docs-pcf-healthwatch 1.4
 and 2.x, cloudfoundry/log-cache, prometheus/prometheus docs, grafana/grafana csv.ts and
 file_export.ts). The readers live in `json_export.py`, `csv_export.py`, `nozzle.py`; names, times,
 gaps and the probe mapping in `series.py`.
