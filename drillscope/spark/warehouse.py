@@ -1,0 +1,68 @@
+"""`drillscope.duckdb` assembled from `OUT/warehouse/` (the tables a Spark build wrote), without Spark.
+
+The lake tables are loaded as the DuckDB build loads them (those the clock alignment changed come from the
+warehouse instead), every warehouse table becomes a DuckDB table, and the macros and views of the SQL files
+are created over them as written. `sql`, `report`, `quarterly` and `export` then read it like a DuckDB build.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from drillscope.build import DB_NAME, SQL_DIR, connect_session, load_lake, sql_files
+from drillscope.errors import DrillscopeError
+from drillscope.spark import transpile as tp
+from drillscope.spark.build import WAREHOUSE
+
+KINDS = ("align", "staging", "models", "findings", "audits")
+
+
+def warehouse_tables(out: Path) -> list[str]:
+    wh = out / WAREHOUSE
+    return sorted(p.name for p in wh.iterdir() if p.is_dir()) if wh.exists() else []
+
+
+def _views_and_macros(path: Path) -> list[str]:
+    keep = []
+    for text in tp.split_statements(path.read_text(encoding="utf-8")):
+        stmt = tp.parse(text)
+        kind = str(stmt.args.get("kind", "")).upper() if isinstance(stmt, tp.exp.Create) else ""
+        if kind in ("VIEW", "MACRO"):
+            keep.append(text)
+    return keep
+
+
+def assemble_duckdb(out: Path) -> Path:
+    """Write `out/drillscope.duckdb` from the lake and `out/warehouse/` (atomic: temp file, then rename)."""
+    tables = warehouse_tables(out)
+    if not tables:
+        raise DrillscopeError(f"{out / WAREHOUSE}: no warehouse here; run `drillscope build --engine spark` first")
+    db = out / DB_NAME
+    tmp = out / (DB_NAME + ".tmp")
+    for stale in (tmp, Path(str(tmp) + ".wal")):
+        stale.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        connect_session(con)
+        load_lake(con, out / "lake")
+        for name in tables:
+            files = str((out / WAREHOUSE / name / "*.parquet").resolve())
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [files])
+        for kind in KINDS:
+            for path in sql_files(kind):
+                for text in _views_and_macros(path):
+                    try:
+                        con.execute(text)
+                    except duckdb.Error as e:
+                        raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, db)
+    return db
