@@ -22,7 +22,7 @@ LAYERS = [
     ["drillscope", "drillscope.cli"],
     ["drillscope.api"],
     ["drillscope.reports", "drillscope.export", "drillscope.query", "drillscope.output"],
-    ["drillscope.build"],
+    ["drillscope.build", "drillscope.spark"],
     ["drillscope.db", "drillscope.lock"],
     ["drillscope.ingest"],
     ["drillscope.transforms"],

@@ -21,15 +21,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 from sqlglot import exp
 
-from drillscope.build import (
-    ALIGNED,
-    SQL_DIR,
-    AuditResult,
-    BuildResult,
-    _header,
-    committed_files,
-    sql_files,
-)
+from drillscope.build import ALIGNED, AuditResult, BuildResult, _header, committed_files, sql_files
+from drillscope.db import SQL_DIR
 from drillscope.errors import DrillscopeError
 from drillscope.ingest.schema import SCHEMAS
 from drillscope.spark import transpile as tp
@@ -153,8 +146,10 @@ class Runner:
             if c in sets:
                 proj.append(
                     exp.alias_(
-                        exp.Case(ifs=[exp.If(this=exp.column("__hit", table=alias), true=sets[c].copy())],
-                                 default=col),
+                        exp.Case(
+                            ifs=[exp.If(this=exp.column("__hit", table=alias), true=sets[c].copy())],
+                            default=col,
+                        ),
                         c,
                         quoted=True,
                     )
@@ -183,7 +178,9 @@ class Runner:
                 self.run_statement(text)
             try:
                 part = self.sql(tp.parse(texts[-1])).selectExpr(*cols.split(", "))
-                bad = part.filter("severity IS NULL OR severity NOT IN ('critical', 'warning', 'info')").limit(1)
+                bad = part.filter(
+                    "severity IS NULL OR severity NOT IN ('critical', 'warning', 'info')"
+                ).limit(1)
                 if bad.count():
                     raise DrillscopeError(f"a finding has severity {bad.first()['severity']!r}")
             except DrillscopeError as e:

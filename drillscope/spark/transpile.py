@@ -116,7 +116,12 @@ def _inline_macros(node: exp.Expression, macros: dict[str, Macro]) -> exp.Expres
 
             def sub(n: exp.Expression, args: dict = args) -> exp.Expression:
                 if isinstance(n, exp.Column) and not n.table and n.name in args:
-                    return exp.paren(args[n.name].copy(), copy=False)
+                    arg = args[n.name].copy()
+                    return (
+                        arg
+                        if isinstance(arg, exp.Column | exp.Literal | exp.Paren)
+                        else exp.paren(arg, copy=False)
+                    )
                 return n
 
             body = exp.paren(m.body.copy().transform(sub), copy=False)
@@ -210,7 +215,9 @@ def _explode_map(select: exp.Select) -> None:
     m = keys.this.this.this
     if m.sql() != vals.this.this.expressions[0].sql():
         return
-    pair = exp.Aliases(this=exp.Explode(this=m.copy()), expressions=[keys.args["alias"].copy(), vals.args["alias"].copy()])
+    pair = exp.Aliases(
+        this=exp.Explode(this=m.copy()), expressions=[keys.args["alias"].copy(), vals.args["alias"].copy()]
+    )
     keys.replace(pair)
     vals.pop()
 
@@ -234,7 +241,11 @@ def _union_by_name(union: exp.Union) -> exp.Expression:
     named = []
     for side in sides:
         star_of = None
-        if isinstance(side, exp.Select) and len(side.expressions) == 1 and isinstance(side.expressions[0], exp.Star):
+        if (
+            isinstance(side, exp.Select)
+            and len(side.expressions) == 1
+            and isinstance(side.expressions[0], exp.Star)
+        ):
             src = side.args["from_"].this
             if isinstance(src, exp.Table) and src.name in ctes:
                 star_of = ctes[src.name].named_selects
@@ -251,6 +262,9 @@ def _union_by_name(union: exp.Union) -> exp.Expression:
         elif names != cols:
             raise DrillscopeError("UNION BY NAME: list the columns of each side in one order")
         out = side if out is None else exp.union(out, side, distinct=union.args.get("distinct", False))
+    with_ = union.args.get("with_")
+    if with_ is not None:
+        out.set("with_", with_.copy())
     return out
 
 
@@ -286,7 +300,11 @@ def _rule(node: exp.Expression, ctx: Context) -> exp.Expression:
         if name == "list_position":
             return exp.Nullif(this=_fn("ARRAY_POSITION", *args), expression=_num(0))
         if name == "json_valid":
-            return exp.Not(this=exp.Is(this=_fn("GET_JSON_OBJECT", args[0], exp.Literal.string("$")), expression=exp.Null()))
+            return exp.Not(
+                this=exp.Is(
+                    this=_fn("GET_JSON_OBJECT", args[0], exp.Literal.string("$")), expression=exp.Null()
+                )
+            )
         if name == "json_array_length":
             doc = _fn("GET_JSON_OBJECT", args[0], args[1]) if len(args) > 1 else args[0]
             return _fn("JSON_ARRAY_LENGTH", doc)
@@ -317,10 +335,14 @@ def _rule(node: exp.Expression, ctx: Context) -> exp.Expression:
         doc = _fn("LTRIM", _fn("GET_JSON_OBJECT", node.this, node.expression))
         return exp.Case(
             ifs=[
-                exp.If(this=exp.EQ(this=_fn("LEFT", doc, _num(1)), expression=exp.Literal.string("[")),
-                       true=exp.Literal.string("ARRAY")),
-                exp.If(this=exp.EQ(this=_fn("LEFT", doc.copy(), _num(1)), expression=exp.Literal.string("{")),
-                       true=exp.Literal.string("OBJECT")),
+                exp.If(
+                    this=exp.EQ(this=_fn("LEFT", doc, _num(1)), expression=exp.Literal.string("[")),
+                    true=exp.Literal.string("ARRAY"),
+                ),
+                exp.If(
+                    this=exp.EQ(this=_fn("LEFT", doc.copy(), _num(1)), expression=exp.Literal.string("{")),
+                    true=exp.Literal.string("OBJECT"),
+                ),
             ]
         )
     if isinstance(node, exp.JSONExtractScalar):
@@ -369,7 +391,9 @@ def to_spark_expr(stmt: exp.Expression, ctx: Context) -> exp.Expression:
 def to_spark(stmt: exp.Expression, ctx: Context) -> str:
     """Spark SQL text of one DuckDB statement (an AST from `parse`)."""
     try:
-        return to_spark_expr(stmt, ctx).sql(dialect=Spark4, unsupported_level=sqlglot.ErrorLevel.RAISE)
+        return to_spark_expr(stmt, ctx).sql(
+            dialect=Spark4, unsupported_level=sqlglot.ErrorLevel.RAISE, comments=False
+        )
     except sqlglot.errors.UnsupportedError as e:
         raise DrillscopeError(f"sqlglot cannot write this for Spark: {str(e).splitlines()[0]}") from None
 

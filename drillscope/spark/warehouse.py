@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from drillscope.build import DB_NAME, SQL_DIR, connect_session, load_lake, sql_files
+from drillscope.build import load_lake, sql_files
+from drillscope.db import DB_NAME, SQL_DIR, connect_session
 from drillscope.errors import DrillscopeError
 from drillscope.spark import transpile as tp
 from drillscope.spark.build import WAREHOUSE
@@ -39,7 +40,9 @@ def assemble_duckdb(out: Path) -> Path:
     """Write `out/drillscope.duckdb` from the lake and `out/warehouse/` (atomic: temp file, then rename)."""
     tables = warehouse_tables(out)
     if not tables:
-        raise DrillscopeError(f"{out / WAREHOUSE}: no warehouse here; run `drillscope build --engine spark` first")
+        raise DrillscopeError(
+            f"{out / WAREHOUSE}: no warehouse here; run `drillscope build --engine spark` first"
+        )
     db = out / DB_NAME
     tmp = out / (DB_NAME + ".tmp")
     for stale in (tmp, Path(str(tmp) + ".wal")):
