@@ -1313,7 +1313,7 @@ def drill_section(
     # recovery
     tasks = task_rows(d)
     after = [t for t in tasks if t[2] >= injected]
-    # read-only look-ups (bosh vms / logs / ssh) are no recovery action (sql/models/20_drill_recovery.sql)
+    # read-only look-ups (bosh vms / logs / ssh) are no recovery action (sql/models/drill_recovery.sql)
     actions = [t for t in after if t[1] not in ("retrieve vm-stats", "fetch logs") and not t[1].startswith("ssh")]
     last_task = max(actions, key=lambda t: (t[3], t[0]))
     # the debug log of the same task gives its end to the microsecond, later than the listing's whole second

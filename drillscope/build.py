@@ -1,11 +1,12 @@
 """Build `drillscope.duckdb` from the lake: load the lake tables, run the SQL models, run the audits.
 
 The database is built into a temp file and renamed into place, so a crash or a failing model never
-leaves a half-built database behind. SQL lives in `.sql` files under `sql/`; this module only
-orders and runs them: the clock alignment `sql/align/*.sql` right after the lake is loaded, then
-`sql/staging/*.sql`, then `sql/models/*.sql` (by file name), then the
-drill findings `sql/findings/*.sql` (each a query returning finding rows, collected into the `findings` table),
-then the audits `sql/audits/*.sql`, each a query returning the rows that break its rule.
+leaves a half-built database behind. SQL lives in `.sql` files under `sql/`, one object per file;
+`drillscope.sqlfiles` checks their headers and orders them by their upstream lines. The phases: the
+macros `sql/macros/`, the lake, the clock alignment `sql/align/`, the staging views and models
+`sql/staging/` + `sql/models/` (one graph), the drill findings `sql/findings/*.sql` (each a query
+returning finding rows, collected into the `findings` table), then the audits `sql/audits/*.sql`,
+each a query returning the rows that break its rule.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from pathlib import Path
 
 import duckdb
 
+from drillscope import sqlfiles
 from drillscope.db import DB_NAME, SQL_DIR, connect_session
 from drillscope.errors import DrillscopeError
 from drillscope.ingest.schema import SCHEMAS
+from drillscope.sqlfiles import SqlFile
 
 
 @dataclass
@@ -39,19 +42,7 @@ class BuildResult:
         return sum(len(a.rows) for a in self.audits)
 
 
-def sql_files(kind: str) -> list[Path]:
-    return sorted((SQL_DIR / kind).glob("*.sql"))
-
-
-def _header(path: Path) -> str:
-    """The first comment line of a SQL file: what the model or audit is."""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("--"):
-            return line.lstrip("- ").strip()
-    return ""
-
-
-# Tables whose `ts` the clock alignment (sql/align/20_apply.sql) may move: they are loaded with `ts_original`,
+# Tables whose `ts` the clock alignment (sql/align/apply_clock_corrections.sql) may move: they are loaded with `ts_original`,
 # a copy of `ts` made while loading (50 M metric rows: +0.4 s; the ALTER + UPDATE it replaces took 5.9 s).
 ALIGNED = ("events", "probes", "alerts", "metrics", "vm_states")
 
@@ -83,31 +74,31 @@ def load_lake(con: duckdb.DuckDBPyConnection, lake: Path) -> dict[str, int]:
     return counts
 
 
-def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def run_sql_file(con: duckdb.DuckDBPyConnection, f: SqlFile) -> None:
     try:
-        con.execute(path.read_text(encoding="utf-8"))
+        con.execute(f.text)
     except duckdb.Error as e:
-        raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
+        raise DrillscopeError(f"sql/{f.rel}: {e}") from e
 
 
-def run_align(con: duckdb.DuckDBPyConnection, align: bool = False) -> None:
+def run_align(con: duckdb.DuckDBPyConnection, files: list[SqlFile], align: bool = False) -> None:
     """Clock alignment (sql/align): estimate each source's clock skew, then shift `ts` (keeping `ts_original`)
     by the drill.toml `[clock_offsets]`, and by the applicable estimates only when `align` (--align) is set."""
     con.execute(f"SET VARIABLE align = {'true' if align else 'false'}")
-    for path in sql_files("align"):
-        run_sql_file(con, path)
+    for f in files:
+        run_sql_file(con, f)
 
 
-def run_audits(con: duckdb.DuckDBPyConnection) -> list[AuditResult]:
+def run_audits(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> list[AuditResult]:
     results = []
-    for path in sql_files("audits"):
+    for f in files:
         try:
-            cur = con.execute(path.read_text(encoding="utf-8"))
+            cur = con.execute(f.text)
             cols = [d[0] for d in cur.description]
             rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
         except duckdb.Error as e:
-            raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
-        results.append(AuditResult(path.stem, rows, _header(path)))
+            raise DrillscopeError(f"sql/{f.rel}: {e}") from e
+        results.append(AuditResult(f.path.stem, rows, f.description))
     return results
 
 
@@ -117,17 +108,17 @@ FINDINGS_DDL = """CREATE OR REPLACE TABLE findings (
     finding VARCHAR, evidence VARCHAR, ts TIMESTAMP WITH TIME ZONE)"""
 
 
-def run_findings(con: duckdb.DuckDBPyConnection) -> None:
+def run_findings(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> None:
     """Collect the rows of every `sql/findings/*.sql` query into `findings` (a bad severity fails the build)."""
     con.execute(FINDINGS_DDL)
-    for path in sql_files("findings"):
-        q = path.read_text(encoding="utf-8").strip().rstrip(";")
+    for f in files:
+        q = f.text.strip().rstrip(";")
         try:
             con.execute(
                 f"INSERT INTO findings SELECT drill, rule, severity, finding, evidence, ts FROM ({q}\n)"
             )
         except duckdb.Error as e:
-            raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
+            raise DrillscopeError(f"sql/{f.rel}: {e}") from e
 
 
 def build(out: Path, align: bool = False) -> BuildResult:
@@ -140,16 +131,18 @@ def build(out: Path, align: bool = False) -> BuildResult:
     tmp = out / (DB_NAME + ".tmp")
     for stale in (tmp, Path(str(tmp) + ".wal")):
         stale.unlink(missing_ok=True)
+    macros, aligns, models, findings, audits_sql = sqlfiles.plan(SQL_DIR, SCHEMAS)
     con = duckdb.connect(str(tmp))
     try:
         connect_session(con)
+        for f in macros:
+            run_sql_file(con, f)
         counts = load_lake(con, lake)
-        run_align(con, align)
-        for kind in ("staging", "models"):
-            for path in sql_files(kind):
-                run_sql_file(con, path)
-        run_findings(con)
-        audits = run_audits(con)
+        run_align(con, aligns, align)
+        for f in models:
+            run_sql_file(con, f)
+        run_findings(con, findings)
+        audits = run_audits(con, audits_sql)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()

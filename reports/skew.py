@@ -1,8 +1,8 @@
 """The drill page's clock section: skew estimates with their evidence, the corrections applied, and the e-mail
 delivery delay per alert.
 
-Reads `clock_skew_estimates` (sql/align/10_estimate.sql), `clock_skew` (sql/models/96_clock_skew.sql) and
-`mail_delay` (sql/models/97_mail_delay.sql). Every text from the database is HTML-escaped. Labels come from
+Reads `clock_skew_estimates` (sql/align/clock_skew_estimates.sql), `clock_skew` (sql/models/clock_skew.sql) and
+`mail_delay` (sql/models/mail_delay.sql). Every text from the database is HTML-escaped. Labels come from
 the report's `labels` when it has the `skew_*` keys, else from SKEW_LABELS (en/ko) below.
 """
 

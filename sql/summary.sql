@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: capability_metrics, drill_metrics, stg_drills
 -- summary: one row per drill for `drillscope run`: its key instants in the drill's time zone, TTD, TTR and
 -- the downtime per capability.
 -- Grain: one row per drill (drill_metrics: monitoring folders are no drills).

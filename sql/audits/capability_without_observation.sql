@@ -1,3 +1,5 @@
+-- grain: drill, capability
+-- upstream: capability_metrics, stg_observations
 -- A capability the drill claims (a capability_metrics row) that no probe ever observed (ok not NULL).
 -- Grain: one row per offending (drill, capability).
 -- Upstream: capability_metrics, stg_observations.

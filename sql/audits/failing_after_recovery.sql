@@ -1,3 +1,5 @@
+-- grain: drill, capability, source_file
+-- upstream: drill_metrics, stg_observations
 -- A source still failing after recovered_at: a failed observation after recovered_at with no later passing one
 -- in the same source (file) for that capability, i.e. the source never saw the capability come back.
 -- Grain: one row per offending (drill, capability, source_file): its first such failure.

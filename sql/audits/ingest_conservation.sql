@@ -1,3 +1,5 @@
+-- grain: drill, source_file
+-- upstream: ingest_files
 -- Files whose lines are not all accounted for.
 -- Grain: one row per offending ingest_files row.
 -- Upstream: ingest_files.

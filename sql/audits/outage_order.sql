@@ -1,3 +1,5 @@
+-- grain: drill, capability, started_at
+-- upstream: outages
 -- Outages that end before they start (or have no start or end).
 -- Grain: one row per offending outage.
 -- Upstream: outages.

@@ -1,3 +1,5 @@
+-- grain: table, drill, source_file, source_line
+-- upstream: alerts, bosh_tasks, cck_problems, events, metrics, probes, quarantine, vm_states
 -- Rows without provenance: every input-derived row names its source_file and source_line.
 -- Grain: one row per offending lake row (table, drill, source_file, source_line).
 -- Upstream: events, probes, metrics, alerts, vm_states, cck_problems, quarantine, bosh_tasks.

@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: drill_metrics
 -- A recovery before the injection.
 -- Grain: one row per offending drill.
 -- Upstream: drill_metrics.

@@ -1,3 +1,5 @@
+-- grain: drill, ts, timestamp_desc, source_file, source_line
+-- upstream: alerts, bosh_tasks, events, probes
 -- The unified timeline for export: every timed row of every source, one line each.
 -- grain: one row per events / probes / alerts / bosh_tasks (start and end) row; upstream: those tables.
 -- timestamp_desc says what the instant means (plaso/Timesketch convention): the row's ts_role or kind.

@@ -1,3 +1,5 @@
+-- grain: drill, evidence
+-- upstream: drill_context, events, stg_tasks
 -- deployment_lock: a BOSH command other than the cck (bosh vms, bosh logs, ...) held the deployment lock between the power-on and the cck.
 -- Grain: one row per (drill, lock-holding task) whose hold overlaps the window [power_on_at, cck_at).
 -- Upstream: drill_context, events (kind 'bosh_lock': acquire/release lock:deployment:<d> with task_id), stg_tasks.

@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: drill_context, metrics, vm_states
 -- diego_capacity: the Diego cells left after losing the AZ had less free memory than the lost AZ's app instances need.
 -- Grain: one row per drill whose surviving cells cannot (critical) or can barely (warning) hold the lost AZ's apps.
 -- Upstream: drill_context (lost_az), metrics (Healthwatch `Diego.TotalPercentageAvailableMemoryCapacity*`), vm_states.

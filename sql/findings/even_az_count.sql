@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: drill_context, vm_states
 -- even_az_count: the deployment spans an even number of AZs, so losing one AZ can leave no majority.
 -- Grain: one row per drill whose VMs span an even number (2 or more) of AZs.
 -- Upstream: drill_context, vm_states.

@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: drill_context, events
 -- hm_meltdown: the health monitor was in meltdown during the drill, so the resurrector skipped the lost VMs.
 -- Grain: one row per drill with at least one meltdown alert between injected_at and recovered_at.
 -- Upstream: drill_context, events (kind 'hm_alert': HM log `[ALERT]` lines and `bosh events` alerts by hm).

@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: drill_context, events
 -- late_alert: the first alert arrived after the operators had already noted the outage (or no alert fired at all).
 -- Grain: one row per drill whose first symptom note precedes detected_at, or that has a symptom note and no alert.
 -- Upstream: drill_context (injected_at, detected_at, recovered_at), events (kind 'note').

@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: drill_context, metrics, probes
 -- monitoring_blind: Healthwatch was blind while the platform was down: metric series stopped or its checks did not run.
 -- Grain: one row per drill with a metric gap or a not-run health check inside the drill window.
 -- Upstream: drill_context, metrics, probes (status 'not_run': Healthwatch -1).

@@ -1,3 +1,5 @@
+-- grain: drill, evidence
+-- upstream: drill_context, vm_states
 -- single_instance_in_lost_az: an instance group with a single instance (blobstore, HAProxy, NFS server, ...) sat in the lost AZ.
 -- Grain: one row per (drill, single-instance group in the lost AZ).
 -- Upstream: drill_context (lost_az), vm_states.

@@ -1,3 +1,5 @@
+-- grain: drill, measure
+-- upstream: drill_comparison, drill_measures, drills
 -- Drill vs drill: every measure of every drill with its verdict against the foundation's previous drill.
 -- grain: one row per (drill, measure); upstream: drill_measures, drill_comparison, drills
 select m.foundation, m.drill, coalesce(d.name, m.drill) as name, m.injected_at, m.measure, m.sort, m.value_s,

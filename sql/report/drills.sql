@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: drill_metrics, drills
 -- All drills for the index page. grain: one row per drill; upstream: drill_metrics, drills
 select m.drill, coalesce(d.name, m.drill) as name, m.foundation, coalesce(d.timezone, 'UTC') as timezone, d.fault,
        m.injected_at, m.injected_by, m.detected_at, m.recovered_at, m.ttd_s, m.ttr_s,

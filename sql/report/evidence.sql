@@ -1,3 +1,5 @@
+-- grain: what, ref
+-- upstream: alerts, bosh_tasks, drill_metrics, events, findings, metrics, outages, plan_steps, probes, vm_states
 -- What the log says at each evidence reference of one drill (metric -> file:line).
 -- grain: one row per (reference, matching row); upstream: drill_metrics, outages, findings, plan_steps, events, probes,
 -- alerts, bosh_tasks, vm_states, metrics

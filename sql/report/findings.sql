@@ -1,3 +1,5 @@
+-- grain: rule, evidence
+-- upstream: findings
 -- The drill's findings for the report's first screen, worst first. grain: one row per finding; upstream: findings
 select rule, severity, finding, evidence, ts
 from findings where drill = $drill

@@ -1,3 +1,5 @@
+-- grain: capability, state, started_at
+-- upstream: drill_metrics, outages, probes
 -- Capability swimlanes for one drill: observed coverage, outages, and the drill window.
 -- grain: one row per (capability, interval, state); state in ('window', 'observed', 'down'). Observed intervals and
 -- outages are drawn merged where less than 1/2000 of the window apart (under a pixel: the same picture, a few

@@ -1,3 +1,5 @@
+-- grain: label
+-- upstream: bosh_tasks, drill_metrics, drill_window, events
 -- Vertical rules on the drill's charts: injection, detection, recovery, BOSH cck start/end, operator notes of power-on.
 -- grain: one row per marker; upstream: drill_metrics, bosh_tasks, events (kind 'note'), drill_window
 -- Kept: markers inside drill_window (1 h before the injection to 1 h after the recovery), like the timeline (drill 2's

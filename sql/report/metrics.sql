@@ -1,3 +1,5 @@
+-- grain: metric, ts
+-- upstream: drill_window, metrics
 -- Healthwatch series of one drill for the small multiples, from 1 h before the injection to 1 h after the recovery;
 -- gaps stay gaps (a row per present sample only).
 -- grain: one row per sample; a metric with more than 2,000 samples in the window (a day of a whole foundation's

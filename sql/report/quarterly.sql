@@ -1,3 +1,5 @@
+-- grain: foundation, capability
+-- upstream: availability_quarterly
 -- The quarterly table for one quarter: availability per foundation and capability against the SLO.
 -- grain: foundation x capability; upstream: availability_quarterly.
 -- $slo (fraction, NULL = the table's) recomputes budget_used = downtime_s / ((1 − slo) · window_s).

@@ -1,3 +1,5 @@
+-- grain: foundation, capability, day_end
+-- upstream: availability_quarterly, availability_segments
 -- Error-budget burn-down over one quarter: budget left at the end of each day, per foundation and capability.
 -- grain: foundation x capability x day; upstream: availability_quarterly, availability_segments, drills.
 -- budget = (1 − slo) · window_s; left = budget − downtime so far (unplanned and planned alike).

@@ -1,3 +1,5 @@
+-- grain: drill
+-- upstream: availability_quarterly, drill_metrics
 -- The drills of one quarter with their TTD and TTR. grain: one row per drill; upstream: drill_metrics, availability_quarterly
 select distinct m.drill, m.foundation, m.injected_at, m.ttd_s, m.ttr_s
 from drill_metrics m

@@ -1,3 +1,5 @@
+-- grain: foundation, quarter, capability
+-- upstream: availability_quarterly
 -- Availability per quarter up to the chosen one (the trend). grain: foundation x quarter x capability
 select foundation, quarter, capability, availability, availability_min, availability_unplanned
 from availability_quarterly

@@ -1,3 +1,5 @@
+-- grain: task_id
+-- upstream: bosh_tasks, drill_window
 -- BOSH tasks of one drill for the Gantt chart, from 1 h before the injection to 1 h after the recovery
 -- (drill_window: a `bosh tasks --recent` listing also holds last week's tasks). grain: one row per task;
 -- upstream: bosh_tasks, drill_window

@@ -1,3 +1,5 @@
+-- grain: ts, phase, what, source_file, source_line
+-- upstream: timeline
 -- The drill's key moments for the report table.
 -- grain: one row per timeline row; a phase with more than 500 rows (a flapping check or a busy app's failed requests:
 -- tens of thousands of outages) shows its first and last 250 and one row saying how many are left out of the page

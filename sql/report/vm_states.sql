@@ -1,3 +1,5 @@
+-- grain: ts, instance
+-- upstream: vm_states
 -- VM process states over time (instance x snapshot), for the heatmap grouped by AZ.
 -- grain: one row per VM row of a timed snapshot; upstream: vm_states (process rows excluded)
 select ts, instance, coalesce(az, '-') as az, process_state

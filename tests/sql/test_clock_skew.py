@@ -215,7 +215,7 @@ def test_drill_toml_file_key_wins_and_beats_the_estimate(hand: HandLake) -> None
 )
 def test_bad_clock_offsets_stop_the_build(hand: HandLake, offsets: dict, message: str) -> None:
     fast_laptop(hand, {"clock_offsets": offsets})
-    with pytest.raises(DrillscopeError, match="sql/align/10_estimate.sql") as exc:
+    with pytest.raises(DrillscopeError, match="sql/align/clock_offsets_config.sql") as exc:
         hand.build()
     assert message in str(exc.value)
     assert not (hand.out / DB_NAME).exists()  # atomic: no half-built database

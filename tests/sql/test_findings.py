@@ -116,8 +116,8 @@ def test_every_rule_file_is_documented() -> None:
     assert tuple(files) == RULES
     for name in files:
         head = (SQL_DIR / "findings" / f"{name}.sql").read_text(encoding="utf-8").splitlines()
-        assert head[0].startswith(f"-- {name}: ") and head[1].startswith("-- Grain:")
-        assert head[2].startswith("-- Upstream:")
+        assert head[0].startswith("-- grain: drill") and head[1].startswith("-- upstream: drill_context")
+        assert head[2].startswith(f"-- {name}: ") and head[3].startswith("-- Grain:")
 
 
 def test_clean_drill_has_no_finding(hand: HandLake) -> None:
@@ -329,11 +329,11 @@ def test_a_bad_severity_fails_the_build(
         if kind.is_dir() and kind.name != "findings":
             (sql / kind.name).symlink_to(kind)
     (sql / "findings" / "bad.sql").write_text(
-        "-- bad: x\nSELECT drill, 'bad' AS rule, 'major' AS severity, 'x' AS finding, NULL AS evidence, "
+        "-- grain: drill\n-- upstream: drills\n-- bad: x\nSELECT drill, 'bad' AS rule, 'major' AS severity, 'x' AS finding, NULL AS evidence, "
         "NULL::TIMESTAMPTZ AS ts FROM drills"
     )
     monkeypatch.setattr(b, "SQL_DIR", sql)
-    with pytest.raises(b.DrillscopeError, match="findings/bad.sql"):
+    with pytest.raises(b.DrillscopeError, match="findings/bad.sql: Constraint Error.*severity"):
         build(hand.out)
 
 

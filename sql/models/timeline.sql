@@ -1,7 +1,8 @@
+-- model: timeline
+-- grain: drill, ts, what
+-- upstream: stg_drills, drill_recovery, drill_metrics, outage_members, outages, stg_alerts, events, bosh_tasks, cck_problems
 -- timeline: the key moments of each drill, each in its phase (CONTRACT §3 `timeline`).
 -- Grain: one row per key moment (drill, ts, what).
--- Upstream: stg_drills, drill_recovery, drill_metrics, outage_members, outages, stg_alerts, events, bosh_tasks,
--- cck_problems.
 -- CONTRACT §3 phases: baseline, injection, detection, degraded, mitigation, recovered. Moments: the injection;
 -- each outage's start (the first one per capability: "<cap> down") and end ("<cap> restored"); the first firing of
 -- each alert; operator actions: notes (events kind 'note'), BOSH task starts and ends, cck resolutions; the recovery.
@@ -13,10 +14,6 @@
 -- (fault_note) at or before the first operator action is part of the injection.
 -- Kept: moments from 1 h before injected_at to 1 h after recovered_at (a `bosh tasks` capture lists days of
 -- unrelated tasks). A task or cck resolution seen in several captures is one moment (its earliest copy).
-CREATE OR REPLACE MACRO action_note(message) AS
-    regexp_matches(message,
-        '(?i)(\bcck\b|cloud ?check|recreate|restart|reboot|power(ed)?[ _-]?on|전원\s*on|재기동|기동|재시작|복구\s*작업|resurrect)');
-
 CREATE OR REPLACE TABLE timeline AS
 WITH moments AS (
     -- the injection

@@ -1,32 +1,12 @@
+-- model: drill_context
+-- grain: drill
+-- upstream: stg_drills, drill_metrics, drills, events, vm_states, stg_tasks
 -- drill_context: per drill, the instants and facts the finding rules (sql/findings) share: lost AZ, power-on, cck.
 -- Grain: one row per drill (monitoring folders are no drills and have no row).
--- Upstream: stg_drills, drill_metrics, drills, events (kind 'note'), vm_states, bosh_tasks.
 -- lost_az: drill.toml `az` (lost_az_by 'manifest'), else the AZ with the most VMs not `running` in the drill window
 -- (injected_at .. recovered_at; 'inferred'). power_on_at: the first operator note at or after injected_at that reads
 -- like the server coming back (power_on_note: power on, boot, 기동, 재기동, 전원 on, ...). cck_at: the start of the
 -- first `scan cloud` task (bosh cck) at or after injected_at.
--- Also: stg_tasks (one row per task and drill across captures: the `bosh tasks` listing, source_type bosh_table,
--- wins: it names user, state and result) and the helpers finding_clock(ts, tz) (HH:MM:SS in the drill's zone) and
--- finding_dur(seconds) (like 12m25s, 1h02m03s).
-CREATE OR REPLACE MACRO power_on_note(message) AS
-    regexp_matches(message,
-        '(?i)(power(ed)?[ _-]?on\b|\bboot(ed)?\b|전원\s*(on|온|인가|켬)|재기동|기동|부팅|server (is )?(up|started|back))');
-
-CREATE OR REPLACE MACRO finding_clock(ts, tz) AS strftime(timezone(coalesce(tz, 'UTC'), ts), '%H:%M:%S');
-
-CREATE OR REPLACE MACRO finding_dur(s) AS
-    CASE WHEN s IS NULL THEN '?'
-         WHEN round(s) >= 3600 THEN format('{:d}h{:02d}m{:02d}s', (round(s) // 3600)::BIGINT,
-                                           ((round(s) % 3600) // 60)::BIGINT, (round(s) % 60)::BIGINT)
-         ELSE format('{:d}m{:02d}s', (round(s) // 60)::BIGINT, (round(s) % 60)::BIGINT) END;
-
-CREATE OR REPLACE VIEW stg_tasks AS
-SELECT * FROM bosh_tasks
-WHERE task_id IS NOT NULL
-QUALIFY row_number() OVER (PARTITION BY drill, task_id
-                           ORDER BY (source_type = 'bosh_table') DESC, ("user" IS NOT NULL) DESC,
-                                    (state IS NOT NULL) DESC, started_at NULLS LAST, source_file, source_line) = 1;
-
 CREATE OR REPLACE TABLE drill_context AS
 WITH base AS (
     SELECT d.drill, d.foundation, d.fault, d.az AS manifest_az, coalesce(r.timezone, 'UTC') AS timezone,

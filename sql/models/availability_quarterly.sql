@@ -1,3 +1,6 @@
+-- model: availability_quarterly
+-- grain: foundation, quarter, capability
+-- upstream: availability_segments, drills, drill_metrics
 -- availability_quarterly: availability per foundation, calendar quarter and capability, with bounds and error budget.
 -- grain: one row per (foundation, quarter, capability) for every quarter between the foundation's first and last check.
 -- upstream: availability_segments, drills, drill_metrics.

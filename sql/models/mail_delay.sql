@@ -1,7 +1,9 @@
+-- model: mail_delay
+-- grain: drill, source_file, source_line, alert
+-- upstream: alerts, events
 -- mail_delay: how long each alert e-mail took, from the firing time to the sender's Date header to the first hop.
 -- Grain: one row per alerts row of an e-mail (a grouped Alertmanager mail gives one row per alert it carries).
--- Upstream: alerts (source_type 'email'), events (the email parser's ts_role says where ts came from).
--- Issue 10: "Report the e-mail delivery delay per alert". Three clocks meet here: the firing time stated in the
+-- The e-mail delivery delay per alert. Three clocks meet here: the firing time stated in the
 -- body (the alerting server), the Date header (the sending server: the alerting server or a relay), the first
 -- Received hop (the receiving mail server). All three are taken as the mail printed them (alerts.ts_original,
 -- sent_at, received_at), never corrected: a negative delay shows a clock disagreement, not a time machine.

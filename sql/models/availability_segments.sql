@@ -1,3 +1,6 @@
+-- model: availability_segments
+-- grain: foundation, capability, started_at
+-- upstream: probes, drills, drill_metrics
 -- availability_segments: the merged up / down pieces of each foundation's capability checks (feeds availability_quarterly).
 -- grain: one row per (foundation, capability, piece between two consecutive observations); state in (up, down).
 -- upstream: probes, drills, drill_metrics.

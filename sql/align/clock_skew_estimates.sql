@@ -1,8 +1,10 @@
+-- model: clock_skew_estimates
+-- grain: drill, source_type, method, clock
+-- upstream: drills, clock_offsets_config, probes, events, vm_states, alerts
 -- clock_skew_estimates: how far each source's clock runs ahead of the reference, from moments two sources both saw.
 -- Grain: one row per (drill, source_type, method). Upstream: raw lake tables (probes, vm_states, events, alerts,
--- drills); runs right after the lake is loaded, before sql/align/20_apply.sql moves anything, so every figure
+-- drills); runs right after the lake is loaded, before sql/align/apply_clock_corrections.sql moves anything, so every figure
 -- here is computed on the times as the captures printed them.
--- Also builds clock_offsets_config: the drill.toml `[clock_offsets]` table, one row per key (read from drills.config).
 --
 -- Sign convention (the same in drill.toml and here): offset_s = source clock − reference clock, so a probe laptop
 -- 35 s fast has offset_s = +35 and its corrected time is ts = ts_original − offset_s.
@@ -29,80 +31,8 @@
 -- (c) mail_hops (kind 'bound', never applied): a mail cannot reach the first Received hop before its Date header,
 --     so (mail server clock − sender clock) ≤ min(received_at − sent_at) over the drill's mails; and a relay cannot
 --     send before the alert fired, so (sender clock − alerting clock) ≤ min(sent_at − firing time stated in the
---     body). Per-alert delays are the mail_delay model (sql/models/97_mail_delay.sql).
+--     body). Per-alert delays are the mail_delay model (sql/models/mail_delay.sql).
 -- Monitoring folders (drills.kind = 'monitoring') get no estimates.
-
-CREATE OR REPLACE MACRO align_seconds(a, b) AS (epoch_us(b) - epoch_us(a)) / 1000000.0;
-CREATE OR REPLACE MACRO align_ref(f, l) AS f || ':' || l;
-CREATE OR REPLACE MACRO align_hms(t) AS strftime(t AT TIME ZONE 'UTC', '%H:%M:%S') || 'Z';
-
--- drill.toml [clock_offsets]: `cf_cli = "+35s"`, `"cf/push_probe.log" = -2.5` (numbers are seconds; strings take
--- ms, s, m, min or h). A key is a source_type (all its files) or a source_file (that file only; it wins over its
--- source_type). Director sources are the reference and cannot be shifted; an unknown key or an unreadable value
--- stops the build with a clear message rather than silently correcting nothing.
-CREATE OR REPLACE TABLE clock_offsets_config AS
-WITH kv AS (
-    SELECT drill, unnest(map_keys(m)) AS key, unnest(map_values(m)) AS val
-    FROM (
-        SELECT drill, json_extract(config, '$.clock_offsets')::MAP(VARCHAR, JSON) AS m
-        FROM drills
-        WHERE json_type(config, '$.clock_offsets') = 'OBJECT'
-    )
-),
-bad_table AS (
-    SELECT drill FROM drills
-    WHERE json_type(config, '$.clock_offsets') IS NOT NULL AND json_type(config, '$.clock_offsets') <> 'OBJECT'
-),
-files AS (
-    SELECT DISTINCT drill, source_file, source_type FROM ingest_files WHERE source_type IS NOT NULL
-    UNION SELECT DISTINCT drill, source_file, source_type FROM probes
-    UNION SELECT DISTINCT drill, source_file, source_type FROM events
-    UNION SELECT DISTINCT drill, source_file, source_type FROM alerts
-    UNION SELECT DISTINCT drill, source_file, source_type FROM metrics
-    UNION SELECT DISTINCT drill, source_file, source_type FROM vm_states
-),
-parsed AS (
-    SELECT kv.drill, kv.key, kv.val::VARCHAR AS raw,
-           CASE
-               WHEN json_type(kv.val) IN ('UBIGINT', 'BIGINT', 'DOUBLE') THEN kv.val::DOUBLE
-               WHEN json_type(kv.val) = 'VARCHAR' THEN
-                   try_cast(regexp_extract(kv.val ->> '$', '^\s*([+-]?\d+(\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$', 1)
-                            AS DOUBLE)
-                   * CASE regexp_extract(kv.val ->> '$', '^\s*[+-]?\d+(\.\d+)?\s*(ms|s|sec|m|min|h)?\s*$', 2)
-                         WHEN 'ms' THEN 0.001 WHEN 'm' THEN 60 WHEN 'min' THEN 60 WHEN 'h' THEN 3600 ELSE 1 END
-           END AS offset_s,
-           CASE
-               WHEN kv.key IN ('cf_cli', 'cf_events', 'cf_logs', 'healthwatch', 'email', 'notes', 'bosh_table')
-                   THEN 'source_type'
-               WHEN kv.key IN ('bosh_task', 'bosh_event_log', 'bosh_debug') THEN 'director'
-               WHEN EXISTS (SELECT 1 FROM files f WHERE f.drill = kv.drill AND f.source_file = kv.key)
-                   THEN 'source_file'
-           END AS key_kind,
-           (SELECT any_value(f.source_type) FROM files f WHERE f.drill = kv.drill AND f.source_file = kv.key)
-               AS file_source_type
-    FROM kv
-)
-SELECT drill, key,
-       CASE
-           WHEN key_kind IS NULL THEN error(format(
-               'drill {}: drill.toml [clock_offsets] key "{}" is neither a source_type (cf_cli, cf_events, cf_logs, '
-               || 'healthwatch, email, notes, bosh_table) nor a source_file of the drill', drill, key))
-           WHEN key_kind = 'director' OR file_source_type IN ('bosh_task', 'bosh_event_log', 'bosh_debug')
-               THEN error(format('drill {}: drill.toml [clock_offsets] "{}": the BOSH director is the reference '
-                                 || 'clock and is never shifted', drill, key))
-           ELSE key_kind
-       END AS key_kind,
-       coalesce(file_source_type, key) AS source_type,
-       CASE WHEN offset_s IS NULL THEN error(format(
-           'drill {}: drill.toml [clock_offsets] {} = {}: not an offset (use seconds or a string like "+35s")',
-           drill, key, raw)) ELSE offset_s END AS offset_s,
-       raw
-FROM parsed
-UNION ALL
-SELECT drill, NULL, error(format('drill {}: drill.toml clock_offsets must be a table ([clock_offsets])', drill)),
-       NULL, NULL, NULL
-FROM bad_table;
-
 CREATE OR REPLACE TABLE clock_skew_estimates AS
 WITH drill_kinds AS (
     SELECT drill FROM drills WHERE kind IS DISTINCT FROM 'monitoring'
@@ -146,15 +76,15 @@ transitions AS (  -- the change (at) and the last observation before it (prev), 
 ),
 pairs AS (
     SELECT a.drill, a.source_type, a.capability, a.k, a.transition,
-           align_seconds(b.at_ts, a.at_ts) + coalesce(ro.offset_s, 0) AS diff_s,
-           align_seconds(b.at_ts, a.prev_ts) + coalesce(ro.offset_s, 0) AS lo_s,
-           align_seconds(b.prev_ts, a.at_ts) + coalesce(ro.offset_s, 0) AS hi_s,
+           seconds_between(b.at_ts, a.at_ts) + coalesce(ro.offset_s, 0) AS diff_s,
+           seconds_between(b.at_ts, a.prev_ts) + coalesce(ro.offset_s, 0) AS lo_s,
+           seconds_between(b.prev_ts, a.at_ts) + coalesce(ro.offset_s, 0) AS hi_s,
            a.source_file || ':' || a.at_line AS a_ref, b.source_file || ':' || b.at_line AS b_ref,
            format('{} {} {}:{} at {} (previous {}) vs healthwatch {}:{} at {} (previous {}): {:+.1f} s',
                   a.capability, a.transition, a.source_file, a.at_line, align_hms(a.at_ts),
                   coalesce(align_hms(a.prev_ts), 'none'), b.source_file, b.at_line, align_hms(b.at_ts),
                   coalesce(align_hms(b.prev_ts), 'none'),
-                  align_seconds(b.at_ts, a.at_ts) + coalesce(ro.offset_s, 0)) AS evidence
+                  seconds_between(b.at_ts, a.at_ts) + coalesce(ro.offset_s, 0)) AS evidence
     FROM transitions a
     JOIN transitions b ON b.drill = a.drill AND b.capability = a.capability AND b.k = a.k
                       AND b.source_type = 'healthwatch'
@@ -219,10 +149,10 @@ b_rows AS (
     SELECT drill, 'bosh_table' AS source_type, 'operator shell date lines (bosh vms captures)' AS clock,
            'BOSH health monitor alert (director)' AS reference,
            'vm_snapshot_vs_hm' AS method, 'bound' AS kind, NULL::DOUBLE AS offset_s,
-           max(align_seconds(hm_ts, up_ts)) AS offset_min_s,
-           min(align_seconds(hm_ts, down_ts) + 180) AS offset_max_s,
+           max(seconds_between(hm_ts, up_ts)) AS offset_min_s,
+           min(seconds_between(hm_ts, down_ts) + 180) AS offset_max_s,
            count(*) AS n,
-           coalesce(max(align_seconds(hm_ts, up_ts)) <= min(align_seconds(hm_ts, down_ts) + 180), true) AS consistent,
+           coalesce(max(seconds_between(hm_ts, up_ts)) <= min(seconds_between(hm_ts, down_ts) + 180), true) AS consistent,
            arg_min(format('{} unresponsive agent in {} at {} (last running {}) vs HM alert {} at {}',
                           instance, down_ref, align_hms(down_ts), coalesce(align_hms(up_ts), 'never seen'),
                           hm_ref, align_hms(hm_ts)),
@@ -246,21 +176,21 @@ c_rows AS (
     SELECT drill, 'email' AS source_type, 'mail server (first Received hop)' AS clock,
            'mail sender (Date header)' AS reference, 'mail_hops' AS method, 'bound' AS kind,
            NULL::DOUBLE AS offset_s, NULL::DOUBLE AS offset_min_s,
-           min(align_seconds(sent_at, received_at)) AS offset_max_s, count(*) AS n, true AS consistent,
+           min(seconds_between(sent_at, received_at)) AS offset_max_s, count(*) AS n, true AS consistent,
            arg_min(format('{}:{} Date {} → first Received {}: {:+.1f} s', source_file, source_line,
-                          align_hms(sent_at), align_hms(received_at), align_seconds(sent_at, received_at)),
-                   (align_seconds(sent_at, received_at), source_file)) AS evidence,
-           arg_min(source_file || ':' || source_line, (align_seconds(sent_at, received_at), source_file)) AS evidence_ref,
+                          align_hms(sent_at), align_hms(received_at), seconds_between(sent_at, received_at)),
+                   (seconds_between(sent_at, received_at), source_file)) AS evidence,
+           arg_min(source_file || ':' || source_line, (seconds_between(sent_at, received_at), source_file)) AS evidence_ref,
            NULL AS reference_ref
     FROM mails WHERE sent_at IS NOT NULL AND received_at IS NOT NULL
     GROUP BY drill
     UNION ALL
     SELECT drill, 'email', 'mail sender (Date header)', 'alert firing time stated in the body', 'mail_hops', 'bound',
-           NULL, NULL, min(align_seconds(fired_ts, sent_at)), count(*), true,
+           NULL, NULL, min(seconds_between(fired_ts, sent_at)), count(*), true,
            arg_min(format('{}:{} fired {} (body) → Date {}: {:+.1f} s', source_file, source_line,
-                          align_hms(fired_ts), align_hms(sent_at), align_seconds(fired_ts, sent_at)),
-                   (align_seconds(fired_ts, sent_at), source_file)),
-           arg_min(source_file || ':' || source_line, (align_seconds(fired_ts, sent_at), source_file)),
+                          align_hms(fired_ts), align_hms(sent_at), seconds_between(fired_ts, sent_at)),
+                   (seconds_between(fired_ts, sent_at), source_file)),
+           arg_min(source_file || ':' || source_line, (seconds_between(fired_ts, sent_at), source_file)),
            NULL
     FROM mails WHERE body_time AND sent_at IS NOT NULL AND fired_ts IS NOT NULL
     GROUP BY drill

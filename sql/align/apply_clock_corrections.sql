@@ -1,10 +1,7 @@
--- clock_corrections + ts_original: move each source's times onto the reference clock, keeping what it printed.
--- Grain of clock_corrections: one row per (drill, key) whose offset is applied; key is a source_type or a
--- source_file (a file key wins over its source_type). Upstream: clock_offsets_config, clock_skew_estimates
--- (sql/align/10_estimate.sql), the DuckDB variable `align` (set by `drillscope build --align` / `run --align`).
--- Applied: drill.toml `[clock_offsets]` always; the estimates only with --align, only those marked `applicable`
--- (a point estimate whose bounds exclude 0), and never over a drill.toml key of the same drill.
--- Correction: ts = ts_original − offset_s (offset_s = source clock − reference, see 10_estimate.sql).
+-- updates: events, probes, alerts, metrics, vm_states
+-- upstream: clock_corrections, probes, events, alerts, metrics, vm_states
+-- Move each corrected source's times onto the reference clock (clock_corrections), keeping what it printed.
+-- Correction: ts = ts_original − offset_s (offset_s = source clock − reference, see clock_skew_estimates.sql).
 -- Tables: events, probes, alerts, metrics, vm_states carry `ts_original` (= ts when nothing applies: load_lake in
 -- drillscope/build.py loads it as a copy of ts, cheaper than an UPDATE of every row), and `ts` is shifted here
 -- for the rows of a corrected source only. Exceptions, because those times come from the director's clock:
@@ -12,24 +9,6 @@
 -- (ts_basis <> 'date_line'). alerts.sent_at / received_at stay as the mail headers say (mail_delay reads them
 -- with ts_original). bosh_tasks and cck_problems are director times and are never shifted.
 -- Without a drill.toml offset and without --align nothing moves: ts_original = ts everywhere.
-
-CREATE OR REPLACE TABLE clock_corrections AS
-WITH cfg AS (
-    SELECT drill, key, key_kind, source_type, offset_s, 'drill.toml' AS origin,
-           format('drill.toml [clock_offsets] {} = {}', key, raw) AS evidence
-    FROM clock_offsets_config
-),
-est AS (
-    SELECT e.drill, e.source_type AS key, 'source_type' AS key_kind, e.source_type, e.offset_s,
-           'estimate' AS origin, e.method || ': ' || e.evidence AS evidence
-    FROM clock_skew_estimates e
-    WHERE coalesce(getvariable('align'), false) AND e.applicable
-      AND NOT EXISTS (SELECT 1 FROM cfg c WHERE c.drill = e.drill AND c.key = e.source_type)
-)
-SELECT * FROM cfg
-UNION ALL
-SELECT * FROM est
-ORDER BY drill, key;
 
 -- the effective shift of each (drill, source_file): its file key, else its source_type key
 CREATE OR REPLACE TEMP TABLE align_file_shift AS

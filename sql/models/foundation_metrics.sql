@@ -1,6 +1,8 @@
+-- model: foundation_metrics
+-- grain: foundation
+-- upstream: drill_metrics
 -- foundation_metrics: MTTR per foundation: the number of drills and the mean, min and max of their ttr_s.
 -- Grain: one row per foundation (NULL when neither drill.toml nor the BOSH logs name it).
--- Upstream: drill_metrics.
 -- CONTRACT §4 (recovered_at): "MTTR is the mean of ttr_s over drills" (drills without a ttr_s are counted in
 -- drills but not in the mean).
 CREATE OR REPLACE VIEW foundation_metrics AS

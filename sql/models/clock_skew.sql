@@ -1,9 +1,11 @@
+-- model: clock_skew
+-- grain: drill, key
+-- upstream: clock_corrections, events, probes, alerts, metrics, vm_states
 -- clock_skew: the clock corrections applied to this database, with how many rows each one moved.
 -- Grain: one row per (drill, key) of clock_corrections (key: a source_type, or a source_file that wins over it).
--- Upstream: clock_corrections (sql/align/20_apply.sql), events, probes, alerts, metrics, vm_states (ts vs ts_original).
--- Issue 10: "keep original and corrected times side by side": every moved row keeps ts_original; rows_shifted
+-- Original and corrected times stay side by side: every moved row keeps ts_original; rows_shifted
 -- counts the rows whose ts differs from it. The estimates and their evidence are clock_skew_estimates
--- (sql/align/10_estimate.sql); offset_s = source clock − reference clock, ts = ts_original − offset_s.
+-- (sql/align/clock_skew_estimates.sql); offset_s = source clock − reference clock, ts = ts_original − offset_s.
 CREATE OR REPLACE TABLE clock_skew AS
 WITH moved AS (
     SELECT drill, source_file, source_type, count(*) AS n

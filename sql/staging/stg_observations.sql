@@ -1,13 +1,12 @@
+-- model: stg_observations
+-- grain: drill, capability, source_file, source_line, ts
+-- upstream: probes
 -- stg_observations: every probe that really observed a capability (ok not NULL), with its source's sampling interval.
 -- Grain: one row per probe observation (drill, capability, source_file, source_line, ts).
--- Upstream: probes.
 -- CONTRACT §4 (outage): "A probe that did not run (Healthwatch -1) is no observation"; a source is a file.
 -- interval_s: the probe's own interval_s, else the median spacing of that source's observations of the
 -- capability (NULL when the source has a single observation: it then covers only its instant).
 -- An observation covers [ts, ts + interval_s): what capability_metrics counts as known time.
--- Seconds from instant a to instant b, exact to the microsecond (epoch() doubles lose it at 1.5e9 s).
-CREATE OR REPLACE MACRO seconds_between(a, b) AS (epoch_us(b) - epoch_us(a)) / 1000000.0;
-
 CREATE OR REPLACE VIEW stg_observations AS
 WITH obs AS (
     SELECT drill, capability, source_file, source_line, source_type, ts, ok, status, detail, interval_s

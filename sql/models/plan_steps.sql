@@ -1,6 +1,8 @@
--- plan_steps / drill_rto: the drill's planned steps (drill.toml `[[plan]]`) against what was observed, and TTR vs RTO.
--- Grain: plan_steps one row per (drill, planned step); drill_rto one row per drill whose drill.toml sets `rto`.
--- Upstream: drills (config: drill.toml as JSON), stg_drills, drill_metrics, events, stg_tasks.
+-- model: plan_steps
+-- grain: drill, step_no
+-- upstream: drills, stg_drills, events, stg_tasks
+-- plan_steps: the drill's planned steps (drill.toml `[[plan]]`) against what was observed.
+-- Grain: one row per (drill, planned step).
 -- drill.toml (all keys optional):
 --   rto = "60m"                    # a DuckDB interval ("60m", "1h30m", "45 minutes") or seconds (3600)
 --   tolerance = "5m"               # how far from its planned time a step still counts as on time (default 5m)
@@ -15,7 +17,7 @@
 -- ("bosh task N: <description>", at its start) matching `match`, at or after the drill start (the earlier of
 -- injected_at and the first planned time). A date-less `at` earlier than 12 h before injected_at is the next day.
 -- status: on time (|observed − planned| ≤ tolerance), early, late, not observed, bad match (the regex does not
--- compile). rto_result: pass when ttr_s ≤ rto_s, fail when larger, NULL when there is no TTR.
+-- compile).
 CREATE OR REPLACE TABLE plan_steps AS
 WITH cfg AS (
     SELECT r.drill, r.config, coalesce(r.timezone, 'UTC') AS tz, r.date, s.injected_at,
@@ -82,14 +84,3 @@ SELECT p.drill, p.step_no, p.step, p.at_text, p.after_text, p.match, p.planned_a
 FROM planned p
 LEFT JOIN observed o USING (drill, step_no)
 ORDER BY p.drill, p.step_no;
-
-CREATE OR REPLACE TABLE drill_rto AS
-SELECT r.drill, json_extract_string(r.config, '$.rto') AS rto,
-       epoch(try_cast(json_extract_string(r.config, '$.rto') AS INTERVAL)) AS rto_s, m.ttr_s,
-       CASE WHEN m.ttr_s IS NULL OR try_cast(json_extract_string(r.config, '$.rto') AS INTERVAL) IS NULL THEN NULL
-            WHEN m.ttr_s <= epoch(try_cast(json_extract_string(r.config, '$.rto') AS INTERVAL)) THEN 'pass'
-            ELSE 'fail' END AS rto_result,
-       m.recovered_evidence
-FROM drills r JOIN drill_metrics m USING (drill)
-WHERE r.config IS NOT NULL AND json_valid(r.config) AND json_extract_string(r.config, '$.rto') IS NOT NULL
-ORDER BY r.drill;

@@ -1,6 +1,8 @@
+-- model: capability_metrics
+-- grain: drill, capability
+-- upstream: outages, stg_observations, probes, drills, stg_drills, drill_recovery
 -- capability_metrics: per drill and capability, downtime and availability with its known/unknown bounds.
 -- Grain: one row per (drill, capability) observed by any probe (any status) or listed in drill.toml `capabilities`.
--- Upstream: outages, stg_observations, probes, stg_drills, drill_recovery.
 -- CONTRACT §4 (capability_metrics): "downtime_s is the sum of its outages; availability = 1 − downtime_s /
 -- (recovered_at − injected_at)".
 -- Bounds, all inside the window W = [injected_at, recovered_at]: an observation covers [ts, ts + interval_s)

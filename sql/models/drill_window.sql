@@ -1,3 +1,6 @@
+-- model: drill_window
+-- grain: drill
+-- upstream: drill_metrics
 -- drill_window: the stretch of time a drill's report pages show: from 1 h before the injection to 1 h after the
 -- recovery (a `bosh tasks --recent` listing or a long capture also holds other days).
 -- Grain: one row per drill with drill metrics. Upstream: drill_metrics.

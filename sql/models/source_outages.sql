@@ -1,6 +1,8 @@
+-- model: source_outages
+-- grain: drill, capability, source_file, started_at
+-- upstream: stg_observations
 -- source_outages: outages of a capability as one source (file) sees them, before the union across sources.
 -- Grain: one row per (drill, capability, source_file, outage).
--- Upstream: stg_observations.
 -- CONTRACT §4 (outage): "within each source (file) that observes it, an outage starts at a failed observation
 -- that follows a passing one (or the start of that source's data) and ends at the first passing observation
 -- after it". Gaps and islands: grp = passing observations so far, so the failures after the k-th pass share

@@ -1,6 +1,8 @@
+-- model: drill_metrics
+-- grain: drill
+-- upstream: stg_drills, stg_alerts, drill_recovery
 -- drill_metrics: per drill, injection, detection and recovery with TTD/TTR and their evidence (CONTRACT §3).
 -- Grain: one row per drill (monitoring folders, kind = 'monitoring', are no drills and have no row).
--- Upstream: stg_drills, stg_alerts, drill_recovery.
 -- CONTRACT §4: injected_at (stg_drills); "detected_at: the first firing alert at or after injected_at (the same
 -- mail seen twice counts once: Message-ID). ttd_s = detected_at − injected_at; both null when no alert fired";
 -- recovered_at (drill_recovery); "ttr_s = recovered_at − injected_at". Evidence: `source_file:source_line`,

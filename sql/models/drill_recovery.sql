@@ -1,7 +1,9 @@
+-- model: drill_recovery
+-- grain: drill
+-- upstream: stg_drills, source_outages, bosh_tasks, stg_observations
 -- drill_recovery: recovered_at per drill (drill.toml, else inferred) and its evidence; breaks the circularity
 -- between recovered_at and open outages (it reads only closed per-source outages and BOSH tasks).
 -- Grain: one row per drill.
--- Upstream: stg_drills, source_outages, bosh_tasks, stg_observations.
 -- CONTRACT §4 (recovered_at): "drill.toml, else the later of the end of the last closed outage (any
 -- capability) and the end of the last BOSH task started after injected_at. Notes never set it."
 -- "Started after injected_at" is taken as started_at >= injected_at. A BOSH task counts as a recovery action
