@@ -45,7 +45,7 @@ _HEADER = re.compile(r"--\s*(" + "|".join(HEADER_KEYS) + r"):(.*)$")
 _LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.S)
 _CREATE = re.compile(
     r"create\s+(?:or\s+replace\s+)?(?P<temp>(?:temp|temporary)\s+)?(?P<kind>table|view|macro)\s+"
-    r"(?:if\s+not\s+exists\s+)?(?P<name>\"[^\"]+\"|[\w.]+)\s*(?P<args>\([^)]*\))?\s+as\s+(?:table\s+)?",
+    r"(?:if\s+not\s+exists\s+)?(?P<name>\"[^\"]+\"|[\w.]+)\s*(?P<args>\([^)]*\))?\s+as\s+(?P<table_macro>table\s+)?",
     re.I,
 )
 _DROP = re.compile(r"drop\s+table\s+(?:if\s+exists\s+)?(?P<name>\"[^\"]+\"|[\w.]+)", re.I)
@@ -95,17 +95,14 @@ def _unquote(name: str) -> str:
 def read_header(text: str) -> tuple[dict[str, tuple[str, ...]], str]:
     """The `-- key: a, b` lines the file opens with, and its first line of prose."""
     header: dict[str, tuple[str, ...]] = {}
-    description = ""
     for line in text.splitlines():
-        m = _HEADER.match(line.strip())
-        if m and not description:
+        if m := _HEADER.match(line.strip()):
             header[m.group(1)] = _names(m.group(2))
-        elif line.startswith("--") and line.strip("- "):
-            description = line.lstrip("- ").strip()
-            break
         elif not line.startswith("--"):
-            break
-    return header, description
+            return header, ""
+        elif line.strip("- "):
+            return header, line.lstrip("- ").strip()
+    return header, ""
 
 
 def _table_refs(node: object, ctes: frozenset[str] = frozenset()) -> set[str]:
@@ -129,12 +126,17 @@ def _table_refs(node: object, ctes: frozenset[str] = frozenset()) -> set[str]:
     return found
 
 
-def _select_tables(con: duckdb.DuckDBPyConnection, select: str, where: str) -> set[str]:
-    (tree,) = con.execute("SELECT json_serialize_sql(?)", [select]).fetchone()
-    tree = json.loads(tree)
-    if tree.get("error"):
-        raise DrillscopeError(f"{where}: {tree.get('error_message')}")
-    return _table_refs(tree["statements"])
+def _select_tables(con: duckdb.DuckDBPyConnection, selects: list[str], where: str) -> set[str]:
+    """Base tables the SELECT statements read (one parse for all: a query costs more than a parse)."""
+    if not selects:
+        return set()
+    (trees,) = con.execute("SELECT list_transform(?, lambda s: json_serialize_sql(s))", [selects]).fetchone()
+    found: set[str] = set()
+    for tree in map(json.loads, trees):
+        if tree.get("error"):
+            raise DrillscopeError(f"{where}: {tree.get('error_message')}")
+        found |= _table_refs(tree["statements"])
+    return found
 
 
 def _top_level_keyword(text: str, words: Iterable[str]) -> int | None:
@@ -153,13 +155,18 @@ def _top_level_keyword(text: str, words: Iterable[str]) -> int | None:
     return None
 
 
-def parse_sql(text: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...], set[str]]:
-    """(tables and views created, macros created, tables read) of a SQL text."""
-    con = duckdb.connect()
+def parse_sql(
+    text: str, where: str, con: duckdb.DuckDBPyConnection | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...], set[str]]:
+    """(tables and views created, macros created, tables read) of a SQL text. `con`: an in-memory connection
+    to parse with (one per plan: opening a connection costs more than parsing a file)."""
+    own = con is None
+    con = con or duckdb.connect()
     created: list[str] = []
     macros: list[str] = []
     temps: set[str] = set()  # a helper table the file creates and drops again
     reads: set[str] = set()
+    selects: list[str] = []  # the SELECT part of each statement
     try:
         try:
             statements = con.extract_statements(text)
@@ -169,20 +176,19 @@ def parse_sql(text: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...], 
             body = _LEADING_COMMENTS.sub("", st.query)
             kind = st.type.name
             if kind == "SELECT":
-                reads |= _select_tables(con, body, where)
+                selects.append(body)
             elif kind == "CREATE" and (m := _CREATE.match(body)):
                 name = _unquote(m.group("name"))
                 if m.group("kind").lower() == "macro":
                     macros.append(name)
                     rest = body[m.end() :]
-                    select = rest if m.group(0).lower().rstrip().endswith("table") else f"SELECT {rest}"
+                    selects.append(rest if m.group("table_macro") else f"SELECT {rest}")
                 else:
                     if m.group("temp"):
                         temps.add(name)
                     else:
                         created.append(name)
-                    select = body[m.end() :]
-                reads |= _select_tables(con, select, where)
+                    selects.append(body[m.end() :])
             elif kind == "UPDATE" and (m := _UPDATE.match(body)):
                 reads.add(_unquote(m.group("name")))
                 at = _top_level_keyword(body[m.end() :], ("from", "where"))
@@ -190,7 +196,7 @@ def parse_sql(text: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...], 
                     rest = body[m.end() + at :]
                     if rest[:4].lower() != "from":
                         rest = "FROM " + m.group("name") + " " + rest
-                    reads |= _select_tables(con, "SELECT 1 " + rest, where)
+                    selects.append("SELECT 1 " + rest)
             elif kind == "DROP" and (m := _DROP.match(body)) and _unquote(m.group("name")) in temps:
                 continue
             else:
@@ -199,16 +205,18 @@ def parse_sql(text: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...], 
                     f"{where}: cannot list the tables of `{' '.join(first)} …`: a SQL file holds SELECT, "
                     "CREATE TABLE/VIEW/MACRO … AS, UPDATE and DROP of its own temp tables"
                 )
+        reads |= _select_tables(con, selects, where)
     finally:
-        con.close()
+        if own:
+            con.close()
     return tuple(created), tuple(macros), reads - temps
 
 
-def load(path: Path, sql_dir: Path) -> SqlFile:
+def load(path: Path, sql_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> SqlFile:
     rel = path.relative_to(sql_dir).as_posix()
     text = path.read_text(encoding="utf-8")
     header, description = read_header(text)
-    creates, macros, reads = parse_sql(text, f"sql/{rel}")
+    creates, macros, reads = parse_sql(text, f"sql/{rel}", con)
     return SqlFile(path, rel, text, header, description, creates, macros, frozenset(reads))
 
 
@@ -246,11 +254,13 @@ def check(f: SqlFile) -> None:
     if unread:
         raise f.fail(f"declares upstream {', '.join(unread)} but does not read it")
     if not set(f.updates) <= f.reads:
-        raise f.fail(f"`-- updates:` names {', '.join(f.updates)}; it updates {', '.join(sorted(f.reads))}")
+        raise f.fail(
+            f"`-- updates:` names {', '.join(sorted(set(f.updates) - f.reads))}, which it does not touch"
+        )
 
 
-def files_in(sql_dir: Path, folder: str) -> list[SqlFile]:
-    return [load(p, sql_dir) for p in sorted((sql_dir / folder).glob("*.sql"))]
+def files_in(sql_dir: Path, folder: str, con: duckdb.DuckDBPyConnection | None = None) -> list[SqlFile]:
+    return [load(p, sql_dir, con) for p in sorted((sql_dir / folder).glob("*.sql"))]
 
 
 def order(files: list[SqlFile], available: Iterable[str]) -> list[SqlFile]:
@@ -290,14 +300,15 @@ def plan(sql_dir: Path, lake_tables: Iterable[str]) -> list[list[SqlFile]]:
     """The build's SQL files, checked, one ordered list per phase (PHASES)."""
     available = set(lake_tables)
     phases = []
-    for folders in PHASES:
-        files = [f for folder in folders for f in files_in(sql_dir, folder)]
-        for f in files:
-            check(f)
-        phases.append(order(files, available))
-        for f in files:
-            available.update(f.creates)
-        available.update(BUILD_TABLES.get(folders[0], ()))
+    with duckdb.connect() as con:
+        for folders in PHASES:
+            files = [f for folder in folders for f in files_in(sql_dir, folder, con)]
+            for f in files:
+                check(f)
+            phases.append(order(files, available))
+            for f in files:
+                available.update(f.creates)
+            available.update(BUILD_TABLES.get(folders[0], ()))
     return phases
 
 

@@ -23,7 +23,7 @@ LAYERS = [
     ["drillscope.api"],
     ["drillscope.reports", "drillscope.export", "drillscope.query", "drillscope.output"],
     ["drillscope.build", "drillscope.spark"],
-    ["drillscope.db", "drillscope.lock"],
+    ["drillscope.db", "drillscope.lock", "drillscope.sqlfiles"],
     ["drillscope.ingest"],
     ["drillscope.transforms"],
     ["drillscope.errors", "drillscope.sql"],
