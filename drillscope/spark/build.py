@@ -1,8 +1,9 @@
 """`build --engine spark`: the lake read by Spark, the same SQL files run on Spark SQL, the tables written as
 Parquet under `OUT/warehouse/<table>/`.
 
-The order and the steps are those of the DuckDB build (drillscope/build.py): load the lake (committed inputs
-only, `ts_original` beside `ts`), clock alignment, staging, models, findings, audits. Each statement of a
+The order and the steps are those of the DuckDB build (drillscope/build.py, ordered by drillscope/sqlfiles.py):
+macros, load the lake (committed inputs only, `ts_original` beside `ts`), clock alignment, staging and models,
+findings, audits. Each statement of a
 file is transpiled (drillscope/spark/transpile.py) and run by kind: a view becomes a temp view, a table is
 written to the warehouse and read back from it (so later models start from Parquet, not from a long lineage),
 a temp table is checkpointed, an `UPDATE … FROM` becomes a left join that replaces the table.
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 from sqlglot import exp
 
-from drillscope.build import ALIGNED, AuditResult, BuildResult, _header, committed_files, sql_files
+from drillscope import sqlfiles
+from drillscope.build import ALIGNED, AuditResult, BuildResult, committed_files
 from drillscope.db import SQL_DIR
 from drillscope.errors import DrillscopeError
 from drillscope.ingest.schema import SCHEMAS
@@ -166,13 +168,13 @@ class Runner:
         df.createOrReplaceTempView(target)
         self.updated.add(target)
 
-    def findings(self) -> None:
+    def findings(self, files: list[sqlfiles.SqlFile]) -> None:
         """The rows of every `sql/findings/*.sql` query, in one `findings` table (a bad severity stops)."""
         cols = "drill, rule, severity, finding, evidence, ts"
         df = self.spark.createDataFrame(
             [], "drill STRING, rule STRING, severity STRING, finding STRING, evidence STRING, ts TIMESTAMP"
         )
-        for path in sql_files("findings"):
+        for path in (f.path for f in files):
             texts = tp.split_statements(path.read_text(encoding="utf-8"))
             for text in texts[:-1]:  # macros before the query
                 self.run_statement(text)
@@ -190,14 +192,15 @@ class Runner:
             df = df.unionByName(part)
         self.materialize("findings", df)
 
-    def audits(self) -> list[AuditResult]:
+    def audits(self, files: list[sqlfiles.SqlFile]) -> list[AuditResult]:
         results = []
-        for path in sql_files("audits"):
+        for f in files:
+            path = f.path
             try:
                 rows = [r.asDict() for r in self.sql(tp.parse(path.read_text(encoding="utf-8"))).collect()]
             except Exception as e:
                 raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {_first_line(e)}") from None
-            results.append(AuditResult(path.stem, rows, _header(path)))
+            results.append(AuditResult(path.stem, rows, f.description))
         return results
 
 
@@ -223,17 +226,15 @@ def build_spark(out: Path, align: bool = False, master: str | None = None) -> Bu
     final = out / WAREHOUSE
     tmp = out / (WAREHOUSE + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
+    macros, aligns, models, findings, audit_files = sqlfiles.plan(SQL_DIR, SCHEMAS)
     spark = spark_session(master)
     try:
         counts = load_lake(spark, lake.resolve())
         run = Runner(spark, tmp.resolve(), {"align": align})
-        for path in sql_files("align"):
-            run.run_file(path)
-        for kind in ("staging", "models"):
-            for path in sql_files(kind):
-                run.run_file(path)
-        run.findings()
-        audits = run.audits()
+        for f in macros + aligns + models:
+            run.run_file(f.path)
+        run.findings(findings)
+        audits = run.audits(audit_files)
         for name in sorted(run.updated):  # lake tables the alignment moved
             run.materialize(name, spark.table(name))
     except BaseException:

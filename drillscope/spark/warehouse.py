@@ -12,13 +12,13 @@ from pathlib import Path
 
 import duckdb
 
-from drillscope.build import load_lake, sql_files
+from drillscope import sqlfiles
+from drillscope.build import load_lake
 from drillscope.db import DB_NAME, SQL_DIR, connect_session
 from drillscope.errors import DrillscopeError
+from drillscope.ingest.schema import SCHEMAS
 from drillscope.spark import transpile as tp
 from drillscope.spark.build import WAREHOUSE
-
-KINDS = ("align", "staging", "models", "findings", "audits")
 
 
 def warehouse_tables(out: Path) -> list[str]:
@@ -54,8 +54,8 @@ def assemble_duckdb(out: Path) -> Path:
         for name in tables:
             files = str((out / WAREHOUSE / name / "*.parquet").resolve())
             con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [files])
-        for kind in KINDS:
-            for path in sql_files(kind):
+        for phase in sqlfiles.plan(SQL_DIR, SCHEMAS):
+            for path in (f.path for f in phase):
                 for text in _views_and_macros(path):
                     try:
                         con.execute(text)
