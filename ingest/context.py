@@ -11,16 +11,17 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyarrow as pa
 
-from drillscope.errors import InputError, NeedDate
+from drillscope.errors import InputError
 from drillscope.ingest.schema import SCHEMAS
 from drillscope.ingest.signals import Signal, parse_signals
+from drillscope.ingest.wallclock import WallClock
 
 
 @dataclass
@@ -41,6 +42,8 @@ class DrillConfig:
     kind: str = "drill"  # drill | monitoring
     has_toml: bool = False
     signals: tuple[Signal, ...] = ()  # `[[signals]]`: metric series that observe a capability
+    date_given: bool = False  # `date` is drill.toml's own (it overrides the evidence for date-less times)
+    evidence: tuple[datetime, datetime] | None = None  # span of the dated rows, once the ingest has read them
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -76,7 +79,7 @@ class DrillConfig:
                     raise InputError(f"{path}: date = {d!r} is not YYYY-MM-DD") from None
             if not isinstance(d, date):
                 raise InputError(f"{path}: date = {d!r} is not YYYY-MM-DD")
-            cfg.date = d
+            cfg.date, cfg.date_given = d, True
         elif cfg.injected_at is not None:
             cfg.date = cfg.injected_at.astimezone(cfg.timezone).date()
         return cfg
@@ -141,6 +144,12 @@ class FileContext:
         self.last_block = False  # while iterating `blocks()`: the current block ends the file
         self.block_lines = 0  # while iterating `blocks()`: physical lines in the current block
         self.on_block: Callable[[int], None] | None = None  # told the size of each block once it is parsed
+        self.clock = WallClock(
+            zone=drill.timezone,
+            date=drill.date if drill.date_given else None,
+            evidence=drill.evidence,
+            anchor=drill.injected_at,
+        )  # the one wall clock: zones, `date` lines, where date-less times go
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -305,46 +314,6 @@ class FileContext:
         if unknown:
             raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
         return pa.Table.from_pylist([{**r, **stamp} for r in rows], schema=schema)
-
-    # -- time ------------------------------------------------------------------------------------
-    def need_date(self) -> date:
-        """The drill's local date for captures that print none; defers the file when still unknown."""
-        if self.drill.date is None:
-            raise NeedDate(self.source_file)
-        return self.drill.date
-
-    def local(self, naive: datetime, tz: ZoneInfo | None = None) -> datetime:
-        """A wall-clock time of the drill's zone (or `tz`) as a UTC instant."""
-        return naive.replace(tzinfo=tz or self.drill.timezone).astimezone(UTC)
-
-    def near_drill(self, t: time, tz: ZoneInfo | None = None) -> datetime:
-        """A date-less wall-clock time (in `tz`, default the drill's zone) placed on the day that puts
-        it nearest the drill: its `injected_at`, else noon of its local date."""
-        d = self.need_date()
-        zone = tz or self.drill.timezone
-        anchor = self.drill.injected_at or datetime.combine(d, time(12), self.drill.timezone)
-        local_day = anchor.astimezone(zone).date()
-        cands = [datetime.combine(local_day + timedelta(days=k), t, zone) for k in (-1, 0, 1)]
-        return min(cands, key=lambda c: abs(c - anchor)).astimezone(UTC)
-
-
-def roll_days(base: date, times: list[time | None], tz: ZoneInfo) -> list[datetime | None]:
-    """Date-less times in file order: each starts on `base` and moves to the next day when the clock
-    goes back by more than 12 hours (midnight rollover); small backward steps stay on the same day."""
-    out: list[datetime | None] = []
-    day = base
-    prev: datetime | None = None
-    for t in times:
-        if t is None:
-            out.append(None)
-            continue
-        cur = datetime.combine(day, t, tz)
-        if prev is not None and cur < prev - timedelta(hours=12):
-            day += timedelta(days=1)
-            cur = datetime.combine(day, t, tz)
-        prev = cur
-        out.append(cur.astimezone(UTC))
-    return out
 
 
 def _cut_at(buf: bytes, size: int, cut: re.Pattern[bytes] | None) -> int:

@@ -58,7 +58,8 @@ class FileSink:
         self.sha = sha
         self.rows: dict[str, int] = {}
         self._redactions = 0
-        self.earliest: datetime | None = None  # the earliest instant written (dates the drill)
+        self.earliest: datetime | None = None  # the earliest and latest instants written: the drill's
+        self.latest: datetime | None = None  # dated evidence, where date-less times are placed
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._tmp: dict[str, Path] = {}
         self._queue: queue.Queue | None = None
@@ -108,11 +109,14 @@ class FileSink:
                     self._error = e
 
     def _write(self, table: str, batch: pa.Table, clean: frozenset[str], redactions: int) -> None:
-        for col in ("ts", "started_at"):
+        for col in ("ts", "started_at", "ended_at"):
             if col in batch.column_names and table != "quarantine":
-                t = pc.min(batch.column(col)).as_py()
-                if t is not None and (self.earliest is None or t < self.earliest):
-                    self.earliest = t
+                lo, hi = pc.min_max(batch.column(col)).values()
+                lo, hi = lo.as_py(), hi.as_py()
+                if lo is not None and (self.earliest is None or lo < self.earliest):
+                    self.earliest = lo
+                if hi is not None and (self.latest is None or hi > self.latest):
+                    self.latest = hi
         batch, n = redact_table(batch, clean)
         self._redactions += n + redactions
         w = self._writers.get(table)

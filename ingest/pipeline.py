@@ -315,7 +315,7 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
     seen: dict[str, FileResult] = {}
     results: list[FileResult] = []
     deferred: list[tuple[Path, str, Scan, FileResult]] = []
-    earliest: datetime | None = None
+    span: list[datetime] = []  # the earliest and latest dated rows of the files read so far
 
     for rel, why in drill.skipped.items():
         res = FileResult(drill=cfg.id, source_file=rel, source_type="", status="skipped", message=why)
@@ -358,14 +358,18 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
                 parsed = True
                 if t == "defer":
                     deferred.append((path, rel, sc, res))
-                elif t is not None and (earliest is None or t < earliest):
-                    earliest = t
+                elif t is not None:
+                    span = [min([*span, t[0]]), max([*span, t[1]])]
         if progress and not parsed:  # (a parsed file moved the bar itself)
             progress(f"{cfg.id}/{rel}", path.stat().st_size if path.exists() else 0)
 
     if deferred:
-        if cfg.date is None and earliest is not None:
-            cfg.date = earliest.astimezone(cfg.timezone).date()
+        # the files that print times without a date are read once the dated evidence is known
+        span += [t for t in (cfg.injected_at, cfg.recovered_at) if t is not None]
+        if span:
+            cfg.evidence = (min(span), max(span))
+            if cfg.date is None:
+                cfg.date = cfg.evidence[0].astimezone(cfg.timezone).date()
         for path, rel, sc, res in deferred:
             if _parse_one(cfg, path, rel, sc, res, lake_dir) == "defer":
                 res.status = "error"
@@ -410,8 +414,9 @@ def _parse_one(
     res: FileResult,
     lake_dir: Path,
     on_block: Callable[[int], None] | None = None,
-) -> datetime | str | None:
-    """Parse one input; returns its earliest instant, 'defer' when it needs the drill's date, or None."""
+) -> tuple[datetime, datetime] | str | None:
+    """Parse one input; returns the span of its rows' instants, 'defer' when it needs the drill's dated
+    evidence, or None."""
     head = sc.head
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         res.status, res.message = "unrecognized", "binary file"
@@ -454,7 +459,7 @@ def _parse_one(
     # rows derived from the input; its log_lines (one per record) are not counted here
     res.rows = sum(n for t, n in sink.rows.items() if t not in ("quarantine", "log_lines"))
     res.redactions = sink.redactions
-    notes = list(ctx.notes)
+    notes = list(ctx.notes) + ctx.clock.notes()
     if res.parsed_lines + res.quarantined + res.ignorable != res.lines:
         res.status = "error"
         notes.append(
@@ -466,7 +471,9 @@ def _parse_one(
         notes.append(f"{res.quarantined} line(s) quarantined")
     res.message = "; ".join(notes)
     sink.commit(res.ingest_row())
-    return sink.earliest
+    if sink.earliest is None or sink.latest is None:
+        return None
+    return sink.earliest, sink.latest
 
 
 def _write_drill(cfg: DrillConfig, lake_dir: Path) -> None:

@@ -21,53 +21,16 @@ import bisect
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from drillscope.ingest.context import FileContext
+from drillscope.ingest.terminal import PROMPT, bare_prompt, strip_ansi
+from drillscope.ingest.wallclock import TS_PREFIX, CaptureClock, first_date, read_date, read_ts_prefix
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-_MON = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_WD = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-
-# moreutils `ts` default prefix `%b %d %H:%M:%S ` (no year, no zone); it prefixes blank lines too
-TS_PREFIX = re.compile(rf"^(?P<mon>{_MON}) (?P<day>\d{{2}}) (?P<hms>\d{{2}}:\d{{2}}:\d{{2}})(?: |$)")
-
-# `date` outputs (FORMATS §8). Named groups: year mon day hms zone.
-_DATE_FORMS = [
-    # LANG=C: `Thu Jan  3 10:29:49 KST 2019` (two spaces before a 1-digit day)
-    rf"{_WD} (?P<mon>{_MON}) +(?P<day>\d{{1,2}}) (?P<hms>\d{{2}}:\d{{2}}:\d{{2}}) "
-    r"(?:(?P<zone>[A-Z][A-Za-z]{1,5}|[+-]\d{4}) )?(?P<year>\d{4})",
-    # ko_KR.UTF-8 glibc: `2019. 01. 03. (목) 10:24:31 KST`
-    r"(?P<year>\d{4})\. ?(?P<mon>\d{1,2})\. ?(?P<day>\d{1,2})\.? \([일월화수목금토]\) "
-    r"(?P<hms>\d{2}:\d{2}:\d{2})(?: (?P<zone>[A-Z][A-Za-z]{1,5}|[+-]\d{4}))?",
-    # older ko_KR: `2019년 1월 3일 목요일 10시 24분 31초 KST` (with 오전/오후 on some systems)
-    r"(?P<year>\d{4})년 +(?P<mon>\d{1,2})월 +(?P<day>\d{1,2})일 +\S+ +(?:(?P<ampm>오전|오후) +)?"
-    r"(?P<h>\d{1,2})시 +(?P<mi>\d{1,2})분 +(?P<s>\d{1,2})초(?: +(?P<zone>[A-Z][A-Za-z]{1,5}))?",
-    # date -R: `Thu, 03 Jan 2019 10:25:00 +0900`
-    rf"{_WD}, (?P<day>\d{{1,2}}) (?P<mon>{_MON}) (?P<year>\d{{4}}) (?P<hms>\d{{2}}:\d{{2}}:\d{{2}})"
-    r"(?: (?P<zone>[+-]\d{4}|[A-Z][A-Za-z]{1,5}))?",
-    # ISO / date -Iseconds / date '+%F %T': `2019-01-03T10:25:00+09:00`, `2019-01-03 10:25:00`
-    r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})[T ](?P<hms>\d{2}:\d{2}:\d{2})(?:[.,]\d+)?"
-    r"(?: ?(?P<zone>Z|[+-]\d{2}:?\d{2}|[A-Z][A-Za-z]{1,5}))?",
-    # time only (date +%T): the date comes from the context
-    r"(?P<hms>\d{2}:\d{2}:\d{2})",
-]
-_DATE_RES = [re.compile(r"^(?P<deco>[=#*>\-\s]*)" + f + r"(?P<rest>.*)$") for f in _DATE_FORMS]
-
-# zone abbreviations `date` prints; checked after the drill's own zone (which knows DST)
-ZONE_ABBR = {
-    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "KST": 540, "JST": 540, "HKT": 480, "SGT": 480,
-    "AEST": 600, "AEDT": 660, "CET": 60, "CEST": 120, "BST": 60, "EST": -300, "EDT": -240,
-    "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
-}  # fmt: skip
-
-# `[drill@jumpbox-01 ~]$ cf apps`, `user@host:~$ cf push`, `$ cf login`
-PROMPT = re.compile(r"^(?:\[[^\]\n]{1,80}\][$#]|[\w.-]+@[\w.-]+(?::[^$#\s]*)?[$#]|\$)(?: (?P<cmd>.*))?$")
 QUIET_CMDS = re.compile(r"^(?:date\b|clear$|sleep\b|export\b|cd\b|unset\b|set\b|echo\b)")
 CF_CMD = re.compile(
     r"^(?:(?:[A-Z_][A-Z0-9_]*=\S*|time|sudo|command)\s+)*cf\s+(?P<sub>[a-z][\w-]*)(?P<args>.*)$"
@@ -165,138 +128,6 @@ LOGIN_DONE = re.compile(r"^OK$")
 TRAILING_DOTS = re.compile(r"\.\.\.$")
 
 CAPABILITY = {"push": "cf_push", "login": "cf_login", "auth": "cf_login"}
-
-
-# ------------------------------------------------------------------------------------------------
-# time
-# ------------------------------------------------------------------------------------------------
-def resolve_zone(abbr: str | None, naive: datetime, drill_tz: ZoneInfo) -> tuple[tzinfo, bool]:
-    """The zone a `date` line names: numeric offsets as is, abbreviations via the drill's own zone
-    (it knows DST) or the table; unknown or missing -> the drill's zone. Returns (zone, known)."""
-    if not abbr:
-        return drill_tz, True
-    if abbr == "Z":
-        return UTC, True
-    if m := re.fullmatch(r"([+-])(\d{2}):?(\d{2})", abbr):
-        mins = int(m.group(2)) * 60 + int(m.group(3))
-        return timezone(timedelta(minutes=mins if m.group(1) == "+" else -mins)), True
-    if drill_tz.tzname(naive) == abbr:
-        return drill_tz, True
-    if abbr in ZONE_ABBR:
-        return timezone(timedelta(minutes=ZONE_ABBR[abbr])), True
-    return drill_tz, False
-
-
-@dataclass
-class DateLine:
-    year: int | None
-    mon: int | None
-    day: int | None
-    hms: tuple[int, int, int]
-    zone: str | None
-    rest: str
-
-
-def match_date_line(s: str) -> DateLine | None:
-    """A wrapper's timestamp line (`date` output, optionally framed by `=====`/`#####`), else None."""
-    for rx in _DATE_RES:
-        m = rx.match(s)
-        if not m:
-            continue
-        gd = m.groupdict()
-        deco, rest = gd["deco"], gd["rest"]
-        # bare date lines only, unless framed (`===== date =====`, `##### date cf login probe #####`)
-        if rest.strip(" =#*-") and not deco.strip():
-            continue
-        if gd.get("hms"):
-            h, mi, sec = (int(x) for x in gd["hms"].split(":"))
-        else:
-            h, mi, sec = int(gd["h"]), int(gd["mi"]), int(gd["s"])
-            if gd.get("ampm") == "오후" and h < 12:
-                h += 12
-            elif gd.get("ampm") == "오전" and h == 12:
-                h = 0
-        mon = gd.get("mon")
-        mon_i = (MONTHS[mon] if mon in MONTHS else int(mon)) if mon else None
-        year_i = int(gd["year"]) if gd.get("year") else None
-        day_i = int(gd["day"]) if gd.get("day") else None
-        try:  # an impossible date or time (a cut or garbled line) is no date line
-            datetime(
-                2000 if year_i is None else year_i,
-                1 if mon_i is None else mon_i,
-                1 if day_i is None else day_i,
-                h,
-                mi,
-                sec,
-            )
-        except ValueError:
-            continue
-        return DateLine(year_i, mon_i, day_i, (h, mi, sec), gd.get("zone"), rest)
-    return None
-
-
-def first_date(items: list[tuple[int, str]]) -> date | None:
-    """The local date of the first `date` line that carries a year (`ts` lines before it need one)."""
-    for _, raw in items[:2000]:
-        text = strip_line(raw)
-        if m := TS_PREFIX.match(text):
-            text = text[m.end() :]
-        d = match_date_line(text.strip())
-        if d is not None and d.year and d.mon and d.day:
-            return date(d.year, d.mon, d.day)
-    return None
-
-
-class Clock:
-    """Turns the capture's timestamps into UTC instants, carrying the date context forward."""
-
-    def __init__(self, ctx: FileContext) -> None:
-        self.ctx = ctx
-        self.tz = ctx.drill.timezone
-        self.ref: date | None = None  # local date of the latest dated line
-        self.last_naive: datetime | None = None  # for midnight rollover of time-only lines
-        self.unknown_zones: set[str] = set()
-        self.ahead: date | None = None  # date of the file's first dated line (for lines before it)
-
-    def _base(self) -> date:
-        # the nearest preceding dated line, else the drill's date, else the file's first dated line
-        if self.ref is not None:
-            return self.ref
-        if self.ctx.drill.date is not None or self.ahead is None:
-            return self.ctx.need_date()
-        return self.ahead
-
-    def date_line(self, d: DateLine) -> datetime:
-        h, mi, s = d.hms
-        if d.year is not None and d.mon is not None and d.day is not None:
-            naive = datetime(d.year, d.mon, d.day, h, mi, s)
-        else:
-            naive = datetime.combine(self._base(), datetime.min.time()).replace(hour=h, minute=mi, second=s)
-            if self.last_naive is not None and naive < self.last_naive - timedelta(hours=12):
-                naive += timedelta(days=1)  # the clock went back: past midnight
-        zone, known = resolve_zone(d.zone, naive, self.tz)
-        if not known and d.zone:
-            self.unknown_zones.add(d.zone)
-        self.ref, self.last_naive = naive.date(), naive
-        return naive.replace(tzinfo=zone).astimezone(UTC)
-
-    def ts_prefix(self, mon: int, day: int, hms: str) -> datetime:
-        base = self._base()
-        year = base.year
-        if mon - base.month > 6:  # `ts` prints no year: Dec lines before a January reference
-            year -= 1
-        elif base.month - mon > 6:
-            year += 1
-        h, mi, s = (int(x) for x in hms.split(":"))
-        naive = datetime(year, mon, day, h, mi, s)
-        self.ref, self.last_naive = naive.date(), naive
-        return naive.replace(tzinfo=self.tz).astimezone(UTC)
-
-    def trace(self, iso: str) -> datetime:
-        t = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-        if self.ref is None:
-            self.ref = t.date()
-        return t.astimezone(UTC)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -409,8 +240,24 @@ class Run:
 
 
 def strip_line(raw: str) -> str:
-    s = ANSI.sub("", raw) if "\x1b" in raw else raw
-    return s.rstrip("\r")
+    return strip_ansi(raw).rstrip("\r")
+
+
+def shell_prompt(text: str) -> re.Match[str] | None:
+    """A shell prompt line; a bare `#` or `>` (a comment, a Markdown quote) only when a cf command follows."""
+    p = PROMPT.match(text)
+    if p is None or bare_prompt(p) not in ("#", ">"):
+        return p
+    return p if CF_CMD.match((p.group("cmd") or "").strip()) else None
+
+
+def _texts(items: list[tuple[int, str]]) -> Iterator[str]:
+    """The lines as the session walk reads them: escapes and a `ts` prefix taken off."""
+    for _, raw in items:
+        text = strip_line(raw)
+        if m := TS_PREFIX.match(text):
+            text = text[m.end() :]
+        yield text
 
 
 def marker_of(s: str) -> str | None:
@@ -461,7 +308,7 @@ def app_from_args(cmd: str | None, args: str) -> str | None:
 class Session:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.clock = Clock(ctx)
+        self.clock = CaptureClock(ctx.clock)
         self.runs: list[Run] = []
         self.file_hint: str | None = None
         self.quarantine: list[tuple[int, str, str]] = []
@@ -490,17 +337,18 @@ class Session:
             fresh, fresh_hint = None, None
             return r
 
-        self.clock.ahead = first_date(items)
+        self.clock.ahead = first_date(_texts(items[:2000]))
         for n, raw in items:
             text = strip_line(raw)
             t: datetime | None = None
-            if m := TS_PREFIX.match(text):
-                try:
-                    t = self.clock.ts_prefix(MONTHS[m.group("mon")], int(m.group("day")), m.group("hms"))
-                except ValueError:  # `Feb 31 25:61:00`: a garbled prefix, not a time
-                    self.quarantine.append((n, f"impossible time in a ts prefix: {m.group(0).strip()}", raw))
-                    continue
-                text = text[m.end() :]
+            try:
+                got = read_ts_prefix(text)
+                if got is not None:
+                    t = self.clock.ts_prefix(got[0])
+                    text = text[got[1] :]
+            except ValueError:  # `Feb 31 25:61:00`: a garbled prefix, not a time
+                self.quarantine.append((n, f"impossible time in a ts prefix: {text[:15].strip()}", raw))
+                continue
             s = text.strip()
             if not s:
                 self.ignorable += 1
@@ -514,7 +362,7 @@ class Session:
                     self.parsed += 1
                     continue
             indented = text[:1] in (" ", "\t")
-            if d := match_date_line(s):
+            if d := read_date(s):
                 close()
                 foreign = False
                 fresh = self.clock.date_line(d)
@@ -523,7 +371,7 @@ class Session:
                     fresh_hint = h.group("a") or h.group("b")
                 self.parsed += 1
                 continue
-            if not indented and (p := PROMPT.match(text.rstrip())):
+            if not indented and (p := shell_prompt(text.rstrip())):
                 close()
                 foreign = False
                 cmdline = (p.group("cmd") or "").strip()
@@ -627,7 +475,7 @@ class RunResult:
 CONTINUING = ("http", "body", "generic")
 
 
-def analyze(run: Run, clock: Clock) -> RunResult:
+def analyze(run: Run, clock: CaptureClock) -> RunResult:
     """Read one run's output: trace dumps, error blocks, FAILED, app tables, events tables, JSON."""
     from drillscope.ingest.parsers import cf_events  # a cf events table or JSON inside the session
 
@@ -678,7 +526,9 @@ def analyze(run: Run, clock: Clock) -> RunResult:
         # -- CF_TRACE dumps ------------------------------------------------------------------
         if m := TRACE_HDR.match(s):
             end_block()
-            t = clock.trace(m.group("ts"))
+            t = datetime.fromisoformat(m.group("ts").replace("Z", "+00:00"))
+            clock.saw(t)
+            t = t.astimezone(UTC)
             if m.group("kind") == "REQUEST":
                 req = TraceReq(t=t, line=ln.n)
                 res.requests.append(req)
@@ -1009,10 +859,6 @@ def parse_capture(ctx: FileContext) -> None:
                 "detail": None if ok else detail,
             }
         )
-    if sess.clock.unknown_zones:
-        ctx.notes.append(
-            f"unknown zone abbreviation(s) {sorted(sess.clock.unknown_zones)} read in the drill's zone"
-        )
     if untimed:
         ctx.notes.append(f"{untimed} cf run(s) without any timestamp: no probe row")
     if probes:
@@ -1041,7 +887,7 @@ def sniff(head: str) -> str | None:
         if cf_logs.LOG_LINE.match(text):
             return "logs"
         if text[:1] not in (" ", "\t"):
-            if p := PROMPT.match(text.rstrip()):
+            if p := shell_prompt(text.rstrip()):
                 c = CF_CMD.match((p.group("cmd") or "").strip())
                 if c:
                     sub, args = c.group("sub"), c.group("args")
@@ -1049,7 +895,7 @@ def sniff(head: str) -> str | None:
                         return "events"
                     return "logs" if sub == "logs" else "cli"
                 continue
-            if match_date_line(s) or EXIT.match(s) or BANNER.match(s):
+            if read_date(s) or EXIT.match(s) or BANNER.match(s):
                 continue
             mk = marker_of(s)
             if mk == "events" or cf_events.EVENTS_HDR.match(text):

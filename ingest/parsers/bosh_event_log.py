@@ -16,10 +16,10 @@ from drillscope.ingest.context import FileContext
 from drillscope.ingest.parsers.bosh.common import (
     ENV,
     cck_row,
-    strip_ansi,
     task_description,
     task_id_from_file_name,
 )
+from drillscope.ingest.terminal import strip_ansi
 
 NAME = "bosh_event_log"
 

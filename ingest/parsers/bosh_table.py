@@ -21,7 +21,7 @@ Outputs:
   tables (`Task N. Done` has none), so the time comes from the capture: the nearest `date`-style line
   printed by the operator's shell in the same file before the table, else the nearest one after it
   (`date_line`; `Thu Jan  3 10:40:02 KST 2019`, `2019-01-03 10:40:02`, ISO with an offset, the ko_KR
-  `2019. 01. 03. (목) 10:40:02 KST`), read in the drill's time zone unless it names UTC/GMT or an offset;
+  `2019. 01. 03. (목) 10:40:02 KST`), read by the drill's wall clock (`ingest/wallclock.py`);
   else a `Task N Finished <UnixDate>` footer in the file (`task_line`); else NULL (`none`).
 * `bosh_tasks`: started_at (the 1970 epoch of a never-started task is NULL), ended_at = `Finished At`
   (CLI >= 6) else `Last Activity At` (CLI 5) for finished states only, user, deployment, description, result.
@@ -41,23 +41,21 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from drillscope.ingest.context import FileContext
-from drillscope.ingest.parsers.bosh.common import INSTANCE_IN_DESC, UNIXDATE, parse_unixdate, strip_ansi
+from drillscope.ingest.parsers.bosh.common import INSTANCE_IN_DESC, UNIXDATE, parse_unixdate
 from drillscope.ingest.parsers.bosh.table_cols import (
     DEPLOYMENT_OPT,
     Columns,
-    DateLine,
     Row,
     Table,
     header_kind,
     notty_shape,
     parse_context,
-    parse_date_line,
-    prompt_command,
     tab_fields,
 )
+from drillscope.ingest.terminal import prompt_command, strip_ansi
+from drillscope.ingest.wallclock import CaptureClock, first_date, read_date
 
 NAME = "bosh_table"
 
@@ -122,7 +120,7 @@ def _is_preamble(s: str) -> bool:
         or _TITLE.match(s)
         or _USING_DEP.match(s)
         or prompt_command(s) is not None
-        or parse_date_line(s, _UTC) is not None
+        or read_date(s) is not None
     )
 
 
@@ -135,7 +133,8 @@ class _Parser:
         self.ctx = ctx
         self.L = [strip_ansi(ln) for ln in ctx.lines]
         self.tables: list[Table] = []
-        self.dates: list[tuple[int, DateLine]] = []  # (0-based line, date)
+        self.dates: list[tuple[int, datetime]] = []  # (0-based line, the time a `date` line printed)
+        self.clock = CaptureClock(ctx.clock, first_date(self.L))
         self.task_times: list[tuple[int, datetime]] = []
         self.deployment: str | None = None
         self.last_task: int | None = None
@@ -165,14 +164,9 @@ class _Parser:
         self._emit()
 
     def _misc(self, i: int, ln: str, s: str) -> None:
-        tz = self.ctx.drill.timezone
-        if dl := parse_date_line(s, tz):
-            self.dates.append((i, dl))
+        if (stamp := read_date(s)) is not None:
+            self.dates.append((i, self.clock.date_line(stamp)))
             self.parsed += 1
-            if dl.read_in_drill_tz and dl.zone and dl.zone != dl.ts.astimezone(tz).tzname():
-                self.ctx.notes.append(
-                    f"line {i + 1}: date names {dl.zone}, read in the drill's time zone {tz.key}"
-                )
         elif m := _TITLE.match(s):
             self.deployment = m.group("d")
             self.parsed += 1
@@ -352,10 +346,10 @@ class _Parser:
         idx = line - 1
         before = [d for k, d in self.dates if k < idx]
         if before:
-            return before[-1].ts, "date_line"
+            return before[-1], "date_line"
         after = [d for k, d in self.dates if k > idx]
         if after:
-            return after[0].ts, "date_line"
+            return after[0], "date_line"
         if self.task_times:
             return self.task_times[-1][1], "task_line"
         return None, "none"
@@ -495,9 +489,6 @@ class _Parser:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-
-_UTC = ZoneInfo("UTC")
 
 
 def _extend(row: Row, keys: list[str], cells: list[str], line: int) -> None:

@@ -11,7 +11,7 @@ Follows bosh-cli v5.4.0 `ui/task/reporter.go` / `ui/task/event.go` (docs/formats
     #    Type                Description                       (cck problems table, `16 problems` footer)
 
 Event lines print `HH:MM:SS` in UTC with no date: the date comes from the task's footer, else (non-TTY
-capture) from the drill (`ctx.near_drill`), rolling forward over 00:00 UTC. On a `... (dur)` line the time
+capture) from the drill's wall clock (`ctx.clock.place`: nearest its dated evidence), rolling forward over 00:00 UTC. On a `... (dur)` line the time
 is the START in the sequential case; when a start line was printed earlier for the same (task, stage,
 tags, name), the line is its finish and the time is the finish time (reporter.go showEvent).
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from drillscope.ingest.context import FileContext, roll_days
+from drillscope.ingest.context import FileContext
 from drillscope.ingest.parsers.bosh.common import (
     APPLY,
     CCK_FOOTER,
@@ -44,9 +44,10 @@ from drillscope.ingest.parsers.bosh.common import (
     instance_of,
     parse_duration,
     parse_unixdate,
-    strip_ansi,
     task_description,
 )
+from drillscope.ingest.terminal import strip_ansi
+from drillscope.ingest.wallclock import roll_days
 
 NAME = "bosh_task"
 
@@ -357,7 +358,7 @@ def _place_in_time(ctx: FileContext, tasks: dict[int, _Task], events: list[_Even
     shifts = {tid: shift(t) for tid, t in tasks.items()}
     default = next((s for e in events if (s := shifts[e.task]) is not None), None)
     if default is None:
-        base = ctx.near_drill(events[0].hms, _ZUTC)
+        base = ctx.clock.place(events[0].hms, _ZUTC)
         first = rel[0]
         assert first is not None
         default = (base.date() - first.date()).days

@@ -4,7 +4,8 @@ Follows what drill operators actually write (the seed write-up `pcf-ha-drill-ko.
 lists): `- 10:25 power off`, `- 10시 25분 전원 off`, `- 3시 41분 az2 shut down`, `- 오후 3시 41분 …`,
 `- 3:41 PM …`, `- 10시 29분 부터 : …`, and `(10:50)` stamps inside numbered step lines
 (`1.  물리서버 기동 (10:50)`). Times carry no date and no zone: the date is the drill's
-(`ctx.need_date()`, or a `YYYY-MM-DD` written on the line) and the zone the drill's `timezone`.
+(the drill's wall clock, `ctx.clock`, or a `YYYY-MM-DD` written on the line) and the zone the drill's
+`timezone`.
 
 12-hour clock. Korean operators write `3시 41분` for 15:41. A time with hour 1–12 and no AM/PM marker
 (오전/오후, AM/PM) has two readings 12 h apart; the parser picks:
@@ -14,7 +15,8 @@ lists): `- 10:25 power off`, `- 10시 25분 전원 off`, `- 3시 41분 az2 shut 
   the previous note; for the first note the reading nearer injected_at); when neither does, the
   reading nearest injected_at. Injected 15:41 → `3시 41분` is 15:41, `(10:50)` is 10:50; injected
   10:25 → `11시 17분` is 11:17, and `4시 35분` after `4시 09분` (16:09) is 16:35;
-- without it: the first reading of the file as written (AM), then each later time the earliest reading
+- without it: for the first note the reading nearest the drill's span (its dated evidence, or the day of
+  drill.toml's `date`), the earlier of equals (as written, AM); then each later time the earliest reading
   not more than 2 h before the previous note (notes run forward; small back-steps such as
   `10:29` then `10:28` stay), rolling over midnight.
 Hours 0 and 13–23 are 24-hour times (placed on the day nearest the window / after the previous note).
@@ -104,7 +106,7 @@ class _Clock:
     @property
     def day(self) -> date:
         if self._day is None:
-            self._day = self.ctx.need_date()
+            self._day = self.ctx.clock.reference_date()
         return self._day
 
     def resolve(self, h: int, m: int, s: int, ampm: str | None, on: date | None) -> datetime:
@@ -143,9 +145,9 @@ class _Clock:
                 return min(inside, key=lambda c: abs(c - inj))
             later = [c for c in inside if c >= self.prev - BACKSTEP]
             return later[0] if later else inside[-1]
-        if self.prev is None:  # the first note: as written, on the drill's date
-            same_day = [c for c in cands if c.date() == base]
-            return same_day[0] if same_day else cands[0]
+        if self.prev is None:  # the first note: the earliest reading nearest the drill's span
+            lo, hi = self.ctx.clock.span()
+            return min(cands, key=lambda c: (max(lo - c, c - hi, timedelta(0)), c))
         later = [c for c in cands if c >= self.prev - BACKSTEP]
         return later[0] if later else cands[-1]
 

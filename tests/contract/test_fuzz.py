@@ -61,6 +61,7 @@ def _drill(dated: bool = True) -> DrillConfig:
         root=Path("/nonexistent/fuzz"),
         timezone=ZoneInfo("Asia/Seoul"),
         date=date(2019, 1, 3) if dated else None,
+        date_given=dated,
         injected_at=datetime(2019, 1, 3, 1, 25, tzinfo=UTC) if dated else None,
     )
 

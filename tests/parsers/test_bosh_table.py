@@ -212,9 +212,13 @@ def test_date_line_after_the_table_and_two_snapshots(lake: Lake) -> None:
     ]
 
 
-def test_date_line_naming_another_zone_is_noted(lake: Lake) -> None:
+def test_date_line_naming_another_zone_reads_that_zone(lake: Lake) -> None:
+    # a drill without drill.toml (UTC): KST is +09:00 by the one wall clock, as in a cf capture
     res = ingest_one(lake, "vms.txt", "Thu Jan  3 10:40:02 KST 2019\n" + (FX / "vms_during.txt").read_text())
-    assert "line 1: date names KST, read in the drill's time zone UTC" in res.message
+    assert "zone" not in res.message
+    assert lake.one("select distinct ts from vm_states") == "2019-01-03T01:40:02+00:00"
+    res = ingest_one(lake, "vms.txt", "Thu Jan  3 10:40:02 XYZT 2019\n" + (FX / "vms_during.txt").read_text())
+    assert "unknown zone abbreviation(s) ['XYZT'] read in the drill's zone" in res.message
     assert lake.one("select distinct ts from vm_states") == "2019-01-03T10:40:02+00:00"
 
 

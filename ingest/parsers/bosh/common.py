@@ -1,12 +1,10 @@
-"""Pieces shared by the BOSH parsers: ANSI stripping, UnixDate times, cck problem texts, and the line
-shapes of the CLI task reporter (bosh-cli v5.4.0 `ui/task/reporter.go`; docs/formats/bosh.md §1, §4)."""
+"""Pieces shared by the BOSH parsers: UnixDate times, cck problem texts, and the line shapes of the
+CLI task reporter (bosh-cli v5.4.0 `ui/task/reporter.go`; docs/formats/bosh.md §1, §4)."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # `Thu Jan  3 01:51:28 UTC 2019` (Go time.UnixDate, always UTC in BOSH output)
 UNIXDATE = re.compile(r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d UTC \d{4}")
@@ -58,10 +56,6 @@ PLAN_TO_RESOLUTION = {
     "Delete disk reference (DANGEROUS!)": "delete_disk_reference",
     "Close problem": "close",
 }
-
-
-def strip_ansi(s: str) -> str:
-    return ANSI.sub("", s)
 
 
 def parse_unixdate(s: str) -> datetime:

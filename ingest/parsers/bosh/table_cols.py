@@ -1,5 +1,5 @@
 """Helpers of the `bosh_table` parser: column boundaries, cell decoding, non-TTY row shapes, the YAML of
-event contexts, and the operator's `date` lines.
+event contexts, and the `-d` of a shell prompt.
 
 Layout facts follow bosh-cli v5.4.0 `ui/table/{table,writer,headers}.go` (docs/formats/bosh.md §5-§7): cells are
 left-aligned and space-padded to the column width (in bytes), columns are joined by two spaces, empty
@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 # -- headers -----------------------------------------------------------------------------------------
 
@@ -251,94 +249,6 @@ def parse_context(text: str | None) -> dict[str, str] | None:
     return res
 
 
-# -- the operator's clock: `date` lines -------------------------------------------------------------
+# -- the deployment a captured `bosh -d NAME` command names -------------------------------------------
 
-_MON = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-_ZONE = r"(?P<zone>Z|[+-]\d\d:?\d\d|[A-Z][A-Za-z]{1,5}(?:[+-]\d\d?(?::?\d\d)?)?)"
-DATE_LINES = [
-    # coreutils `date` (C / en_US locales): Thu Jan  3 10:40:02 KST 2019, Thu Jan  3 10:40:02 AM KST 2019
-    re.compile(
-        r"^(?:[A-Z][a-z]{2},? )?(?P<mon>[A-Z][a-z]{2}) +(?P<day>\d{1,2}),? (?P<h>\d{1,2}):(?P<mi>\d\d):(?P<s>\d\d)"
-        r"(?: (?P<ampm>AM|PM))? " + _ZONE + r" (?P<y>\d{4})$"
-    ),
-    # en_GB style: Thu  3 Jan 10:40:02 KST 2019 / Thu 3 Jan 2019 10:40:02 KST
-    re.compile(
-        r"^(?:[A-Z][a-z]{2},? )?(?P<day>\d{1,2}) (?P<mon>[A-Z][a-z]{2}) (?:(?P<y2>\d{4}) )?"
-        r"(?P<h>\d{1,2}):(?P<mi>\d\d):(?P<s>\d\d)(?: (?P<ampm>AM|PM))? " + _ZONE + r"(?: (?P<y>\d{4}))?$"
-    ),
-    # ISO-like: 2019-01-03 10:40:02, 2019-01-03T10:40:02+09:00, date -Iseconds, date '+%F %T %Z'
-    re.compile(
-        r"^(?P<y>\d{4})-(?P<mo>\d\d)-(?P<day>\d\d)[T ](?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d)(?:[.,]\d+)?"
-        r"(?: ?" + _ZONE + r")?$"
-    ),
-    # ko_KR locale: 2019. 01. 03. (목) 10:24:31 KST, with 오전/오후 for a 12-hour clock
-    re.compile(
-        r"^(?P<y>\d{4})\. ?(?P<mo>\d{1,2})\. ?(?P<day>\d{1,2})\.? ?(?:\([^)]{1,3}\) )?(?:(?P<ko>오전|오후) )?"
-        r"(?P<h>\d{1,2}):(?P<mi>\d\d):(?P<s>\d\d)(?: " + _ZONE + r")?$"
-    ),
-    # ko_KR (older glibc): 2019년 01월 03일 목요일 10:24:31 KST
-    re.compile(
-        r"^(?P<y>\d{4})년 ?(?P<mo>\d{1,2})월 ?(?P<day>\d{1,2})일 ?(?:\S+요일 )?(?:(?P<ko>오전|오후) )?"
-        r"(?P<h>\d{1,2}):(?P<mi>\d\d):(?P<s>\d\d)(?: " + _ZONE + r")?$"
-    ),
-]
-
-
-@dataclass
-class DateLine:
-    ts: datetime  # UTC
-    zone: str | None  # as printed
-    read_in_drill_tz: bool
-
-
-def parse_date_line(line: str, tz: ZoneInfo) -> DateLine | None:
-    """A whole line printed by `date` (or an ISO time), as a UTC instant: an explicit UTC/GMT/offset is
-    honoured, any other zone name (KST, ...) and no zone are read in the drill's time zone `tz`."""
-    s = line.strip()
-    for rx in DATE_LINES:
-        m = rx.match(s)
-        if not m:
-            continue
-        g = m.groupdict()
-        try:
-            year = int(g.get("y") or g.get("y2") or 0)
-            month = int(g["mo"]) if g.get("mo") else _MON.get(g.get("mon") or "", 0)
-            h = int(g["h"])
-            if g.get("ampm") or g.get("ko"):
-                pm = g.get("ampm") == "PM" or g.get("ko") == "오후"
-                h = h % 12 + (12 if pm else 0)
-            naive = datetime(year, month, int(g["day"]), h, int(g["mi"]), int(g["s"]))
-        except (ValueError, TypeError):
-            return None
-        zone = g.get("zone")
-        fixed = _fixed_zone(zone)
-        if fixed is not None:
-            return DateLine(naive.replace(tzinfo=fixed).astimezone(UTC), zone, False)
-        return DateLine(naive.replace(tzinfo=tz).astimezone(UTC), zone, True)
-    return None
-
-
-def _fixed_zone(zone: str | None) -> timezone | None:
-    if not zone:
-        return None
-    if zone in ("Z", "UTC", "GMT", "UCT"):
-        return UTC
-    m = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d\d?):?(\d\d)?", zone)
-    if m:
-        off = timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0))
-        return timezone(-off if m.group(1) == "-" else off)
-    return None
-
-
-# -- shell prompts in session captures ---------------------------------------------------------------
-
-PROMPT = re.compile(
-    r"^(?:\([\w.-]+\) )?(?:\[[^\]\n]{1,80}\][$#]|[\w.-]+@[\w.-]+(?::[^$#\s]*)?[$#]|[$>#]|[\w.~/-]+[$#]) (?P<cmd>.*)$"
-)
 DEPLOYMENT_OPT = re.compile(r"(?:^|\s)(?:-d|--deployment)(?:=|\s+)['\"]?(?P<d>[\w.-]+)")
-
-
-def prompt_command(line: str) -> str | None:
-    """The command of a shell prompt line (`[op@jumpbox ~]$ bosh -d cf vms`), or None."""
-    m = PROMPT.match(line)
-    return m.group("cmd") if m else None

@@ -33,20 +33,19 @@ from typing import Any
 from drillscope.ingest.context import FileContext, decode, split_lines
 from drillscope.ingest.parsers.healthwatch.json_export import file_metric
 from drillscope.ingest.parsers.healthwatch.series import (
-    EPOCH,
     Mapping,
     Point,
     Series,
     _detail,
     canonical,
     emit_series,
-    epoch,
     number,
     probe_capability,
     resolve,
     series_name,
     split_selector,
 )
+from drillscope.ingest.wallclock import EPOCH, epoch
 from drillscope.transforms.redact import redact_values
 
 _SEP = re.compile(r"^sep=(.)$")
@@ -166,7 +165,7 @@ def _time(ctx: FileContext, text: str) -> datetime | None:
     except ValueError:
         return None
     if dt.tzinfo is None:  # Grafana 7 prints the dashboard's wall clock without offset
-        return ctx.local(dt)
+        return ctx.clock.local(dt)
     return dt.astimezone(UTC)
 
 
@@ -281,6 +280,7 @@ class _Buffer:
         self.ctx = ctx
         self.drill = ctx.drill
         self.source_file = ctx.source_file
+        self.clock = ctx.clock
         self.parsed = 0
         self.ignorable = 0
         self.bad: list[tuple[int, str, str]] = []
@@ -291,9 +291,6 @@ class _Buffer:
 
     def quarantine(self, line: int, reason: str, raw: str) -> None:
         self.bad.append((line, reason, raw))
-
-    def local(self, naive: datetime) -> datetime:
-        return self.ctx.local(naive)
 
 
 def fast_long(ctx: FileContext) -> bool:

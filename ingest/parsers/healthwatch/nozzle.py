@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 from drillscope.ingest.context import FileContext
-from drillscope.ingest.parsers.healthwatch.series import Point, Series, canonical, emit_series, epoch, number
+from drillscope.ingest.parsers.healthwatch.series import Point, Series, canonical, emit_series, number
+from drillscope.ingest.wallclock import epoch
 
 ENVELOPE = re.compile(
     r'^origin:"(?P<origin>[^"]*)" eventType:(?P<type>\w+) timestamp:(?P<ns>\d+)(?P<rest>.*)$'

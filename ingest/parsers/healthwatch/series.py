@@ -12,14 +12,13 @@ import json
 import re
 import statistics
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from drillscope.ingest.context import FileContext
 from drillscope.ingest.signals import OPS, Signal
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from drillscope.ingest.wallclock import epoch
 
 _CLI = ("login", "push", "start", "logs", "stop", "delete")
 KNOWN: tuple[str, ...] = (
@@ -103,27 +102,6 @@ def split_selector(text: str) -> tuple[str, dict[str, str]] | None:
         labels[lm.group(1)] = lm.group(2).replace('\\"', '"').replace("\\\\", "\\")
         pos = lm.end()
     return (m.group(1) or ""), labels
-
-
-def epoch(t: Decimal | int | float | str) -> datetime:
-    """A Unix time in s, ms or ns (Log Cache examples show both s and ns): > 1e14 is ns, > 1e11 is ms."""
-    if isinstance(t, str) and t.isdigit():
-        t = int(t)
-    if isinstance(t, int):  # integer fast path (nozzle ns, Prometheus whole seconds), same rounding
-        div = 1000 if t > 10**14 else 1 if t > 10**11 else None
-        us = t * 1_000_000 if div is None else _half_even(t, div) if div > 1 else t * 1000
-        return EPOCH + timedelta(microseconds=us)
-    d = Decimal(str(t)) if not isinstance(t, Decimal) else t
-    if not d.is_finite():
-        raise ValueError(f"not a time: {t}")
-    a = abs(d)
-    us = d / 1000 if a > Decimal(10) ** 14 else d * 1000 if a > Decimal(10) ** 11 else d * 1_000_000
-    return EPOCH + timedelta(microseconds=int(us.to_integral_value(ROUND_HALF_EVEN)))
-
-
-def _half_even(n: int, d: int) -> int:
-    q, r = divmod(n, d)
-    return q + (1 if 2 * r > d or (2 * r == d and q % 2) else 0)
 
 
 def epoch_or_none(t: object) -> datetime | None:
