@@ -76,7 +76,7 @@ def vega_bundle() -> str:
 
 CSS = """
 body{font-family:-apple-system,Segoe UI,NanumGothic,Noto Sans KR,sans-serif;margin:24px;color:#222;max-width:1200px}
-h1{margin-bottom:0} .sub{color:#666;margin-top:4px}
+h1{margin-bottom:0} .sub{color:#666;margin-top:4px} .note{border-left:4px solid #ef8f00;padding:4px 10px;background:#fff8e1}
 table{border-collapse:collapse;margin:12px 0;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f5f5f5} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .chart{margin:18px 0} code{font-size:12px} .phase{font-weight:600}

@@ -14,6 +14,17 @@ _EN: Labels = {
     "recovered": "Recovered",
     "ttd": "TTD",
     "ttr": "TTR",
+    "notified": "Notified",
+    "ttn": "TTN",
+    "inferred_from_alert": (
+        "The injection time was inferred from the first alert (no earlier failure signal), so TTD is 0 by "
+        "construction: set injected_at in drill.toml."
+    ),
+    "signals": "Metric series read as probes",
+    "series": "Series",
+    "mapped_by": "Rule",
+    "samples": "Samples",
+    "failed": "Failed",
     "mttr": "MTTR",
     "evidence": "Evidence",
     "capability": "Capability",
@@ -101,6 +112,16 @@ _KO: Labels = {
     "injected": "장애 주입",
     "detected": "탐지",
     "recovered": "복구",
+    "notified": "통보 (메일 수신)",
+    "inferred_from_alert": (
+        "장애 주입 시각을 첫 경보에서 추정했습니다 (그보다 이른 실패 신호 없음). 그래서 TTD가 0입니다: "
+        "drill.toml에 injected_at을 지정하세요."
+    ),
+    "signals": "프로브로 읽은 지표 계열",
+    "series": "계열",
+    "mapped_by": "규칙",
+    "samples": "샘플",
+    "failed": "실패",
     "evidence": "근거",
     "capability": "기능",
     "capabilities": "기능별 지표",

@@ -75,12 +75,22 @@ def _drill_page(
     def ev_link(ref: str | None) -> str:
         return f'<a href="#{slug(ref)}"><code>{e(ref)}</code></a>' if ref else "—"
 
+    inferred_from_alert = d["injected_by"] == "inferred" and d["ttd_s"] == 0
+    note_html = (
+        f'<p class=note id="inferred-injection">{e(lab["inferred_from_alert"])}</p>'
+        if inferred_from_alert
+        else ""
+    )
+    note_md = f"> {lab['inferred_from_alert']}\n" if inferred_from_alert else ""
+    signals_html, signals_md = _signals_section(con, drill, lab)
+
     summary = f"""
 <table id="summary"><tr><th></th><th>{e(lab["time"])} ({e(tz)})</th><th></th><th>{e(lab["evidence"])}</th></tr>
 <tr><th>{e(lab["injected"])}</th><td>{e(fmt_ts(d["injected_at"], tz))}</td><td>{e(lab["by"])} {e(d["injected_by"])}</td><td>{ev_link(d["injected_evidence"])}</td></tr>
 <tr><th>{e(lab["detected"])}</th><td>{e(fmt_ts(d["detected_at"], tz))}</td><td>{e(lab["ttd"])} {e(fmt_dur(d["ttd_s"]))}</td><td>{ev_link(d["detected_evidence"])}</td></tr>
+<tr><th>{e(lab["notified"])}</th><td>{e(fmt_ts(d["notified_at"], tz))}</td><td>{e(lab["ttn"])} {e(fmt_dur(d["ttn_s"]))}</td><td>{ev_link(d["notified_evidence"])}</td></tr>
 <tr><th>{e(lab["recovered"])}</th><td>{e(fmt_ts(d["recovered_at"], tz))}</td><td>{e(lab["ttr"])} {e(fmt_dur(d["ttr_s"]))}</td><td>{ev_link(d["recovered_evidence"])}</td></tr>
-</table>"""
+</table>{note_html}"""
     cap_rows = "".join(
         f"<tr><td>{e(r['capability'])}</td><td>{e(fmt_ts(r['first_failure_at'], tz))}</td>"
         f"<td>{e(fmt_ts(r['restored_at'], tz))}</td><td class=num>{e(fmt_dur(r['downtime_s']))}</td>"
@@ -102,11 +112,19 @@ def _drill_page(
         f"<table id=timeline><tr><th>{e(lab['time'])}</th><th>{e(lab['phase'])}</th><th>{e(lab['what'])}</th>"
         f"<th>{e(lab['source'])}</th><th>{e(lab['evidence'])}</th></tr>{tl_rows}</table>"
     )
-    ev_rows = "".join(
-        f'<tr id="{slug(r["ref"])}"><td>{e(r["what"])}</td><td><code>{e(r["ref"])}</code></td>'
-        f"<td>{e(fmt_ts(r['ts'], tz))}</td><td class=msg>{e(r['text'])}</td></tr>"
-        for r in evidence.unique(subset=["ref"], keep="first", maintain_order=True).iter_rows(named=True)
-    )
+    # one row per (what, reference): a reference standing for two instants (a `bosh tasks` row's start for a plan
+    # step, its end for the recovery) shows each; links go to its first row
+    ev = evidence.with_row_index("i")
+    first = set(ev.group_by("ref").agg(pl.col("i").min())["i"].to_list())
+
+    def ev_row(r: dict) -> str:
+        anchor = f' id="{slug(r["ref"])}"' if r["i"] in first else ""
+        return (
+            f"<tr{anchor}><td>{e(r['what'])}</td><td><code>{e(r['ref'])}</code></td>"
+            f"<td>{e(fmt_ts(r['ts'], tz))}</td><td class=msg>{e(r['text'])}</td></tr>"
+        )
+
+    ev_rows = "".join(ev_row(r) for r in ev.iter_rows(named=True))
     ev_table = (
         f"<table id=evidence><tr><th>{e(lab['what'])}</th><th>{e(lab['evidence'])}</th><th>{e(lab['time'])}</th>"
         f"<th>{e(lab['message'])}</th></tr>{ev_rows}</table>"
@@ -121,6 +139,7 @@ def _drill_page(
 {findings_html}
 <h2>{e(lab["summary"])}</h2>{summary}
 <h2>{e(lab["capabilities"])}</h2>{cap_table}
+{signals_html}
 {plan_html}
 {chart_divs}
 <h2>{e(lab["timeline"])}</h2>{tl_table}
@@ -144,12 +163,15 @@ def _drill_page(
 |---|---|---|---|
 | {lab["injected"]} | {fmt_ts(d["injected_at"], tz)} | {lab["by"]} {d["injected_by"]} | `{d["injected_evidence"] or "—"}` |
 | {lab["detected"]} | {fmt_ts(d["detected_at"], tz)} | {lab["ttd"]} {fmt_dur(d["ttd_s"])} | `{d["detected_evidence"] or "—"}` |
+| {lab["notified"]} | {fmt_ts(d["notified_at"], tz)} | {lab["ttn"]} {fmt_dur(d["ttn_s"])} | `{d["notified_evidence"] or "—"}` |
 | {lab["recovered"]} | {fmt_ts(d["recovered_at"], tz)} | {lab["ttr"]} {fmt_dur(d["ttr_s"])} | `{d["recovered_evidence"] or "—"}` |
 
 | {lab["capability"]} | {lab["first_failure"]} | {lab["restored"]} | {lab["downtime"]} | {lab["availability"]} |
 |---|---|---|---|---|
 {md_caps}
 
+{note_md}
+{signals_md}
 {plan_md}
 """ + "\n".join(f"## {c.title}\n\n![{c.title}]({c.name}.png)\n" for c in outs)
     return page, md
@@ -235,6 +257,32 @@ def _where(source_file: str | None, source_line: int | None) -> str:
 def _ev_ref(ref: str | None) -> str:
     """A link to the evidence table row of `ref` (file:line), or a dash."""
     return f'<a href="#{slug(ref)}"><code>{e(ref)}</code></a>' if ref else "—"
+
+
+def _signals_section(con: duckdb.DuckDBPyConnection, drill: str, lab: Labels) -> tuple[str, str]:
+    """Which metric series fed which capability, by which rule (empty when no series did)."""
+    sig = _q(con, "signals", drill)
+    if sig.is_empty():
+        return "", ""
+    rows = "".join(
+        f"<tr><td>{e(r['capability'])}</td><td><code>{e(r['series'])}</code></td><td>{e(r['mapped_by'])}</td>"
+        f"<td><code>{e(r['source_file'])}</code></td><td class=num>{r['samples']}</td><td class=num>{r['failed']}</td></tr>"
+        for r in sig.iter_rows(named=True)
+    )
+    html = (
+        f"<h2>{e(lab['signals'])}</h2><table id=signals><tr><th>{e(lab['capability'])}</th><th>{e(lab['series'])}</th>"
+        f"<th>{e(lab['mapped_by'])}</th><th>{e(lab['source'])}</th><th>{e(lab['samples'])}</th>"
+        f"<th>{e(lab['failed'])}</th></tr>{rows}</table>"
+    )
+    md_rows = "\n".join(
+        f"| {r['capability']} | `{r['series']}` | {r['mapped_by']} | `{r['source_file']}` | {r['samples']} | {r['failed']} |"
+        for r in sig.iter_rows(named=True)
+    )
+    md = (
+        f"## {lab['signals']}\n\n| {lab['capability']} | {lab['series']} | {lab['mapped_by']} | {lab['source']} | "
+        f"{lab['samples']} | {lab['failed']} |\n|---|---|---|---|---|---|\n{md_rows}\n"
+    )
+    return html, md
 
 
 def _findings_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: Labels) -> tuple[str, str]:

@@ -12,7 +12,7 @@ import pytest
 from drillscope.build import build
 from drillscope.errors import UsageError
 from drillscope.export import L2T_COLUMNS, export
-from tests.conftest import commit_inputs
+from tests.conftest import FIXTURES, Lake, commit_inputs
 from tests.test_report import DRILL, _lake
 
 
@@ -56,3 +56,16 @@ def test_bad_format_and_drill(out: Path) -> None:
         export(out, "xml")
     with pytest.raises(UsageError, match="unknown drill"):
         export(out, "csv", ["nope"])
+
+
+def test_timesketch_forwarded_mail_has_a_timestamp_desc(lake: Lake) -> None:
+    # a forward (`FW: …`) is a notification with no alert state: its row still says what its instant means
+    lake.ingest(lake.copy(FIXTURES / "email" / "03_forward_euckr_20190103_1036.eml", "d1"))
+    path, n = export(lake.out, "timesketch")
+    recs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    assert n == len(recs) == 2  # the alerts row and the email_notification event
+    assert all(isinstance(r["timestamp_desc"], str) and r["timestamp_desc"] for r in recs)
+    assert sorted((r["datetime"], r["timestamp_desc"]) for r in recs) == [
+        ("2019-01-03T01:36:12+00:00", "notification sent"),
+        ("2019-01-03T01:36:12+00:00", "sent (email_notification)"),
+    ]

@@ -4,7 +4,7 @@
 -- grain: one row per events / probes / alerts / bosh_tasks (start and end) row; upstream: those tables.
 -- timestamp_desc says what the instant means (plaso/Timesketch convention): the row's ts_role or kind.
 select * from (
-    select drill, ts, coalesce(ts_role, 'logged') || ' (' || kind || ')' as timestamp_desc, source_type, kind,
+    select drill, ts, coalesce(ts_role, 'logged') || coalesce(' (' || kind || ')', '') as timestamp_desc, source_type, kind,
            coalesce(severity, '') as severity, coalesce(capability, '') as capability, message,
            source_file, source_line
     from events where ts is not null
@@ -15,7 +15,8 @@ select * from (
            source_file, source_line
     from probes where ts is not null
     union all
-    select drill, ts, 'alert ' || state, source_type, 'alert', coalesce(severity, ''), '',
+    -- a forwarded or replied mail is a notification with no state: its ts is when it was sent
+    select drill, ts, coalesce('alert ' || state, coalesce(kind, 'mail') || ' sent'), source_type, 'alert', coalesce(severity, ''), '',
            coalesce(subject, alert), source_file, source_line
     from alerts where ts is not null
     union all

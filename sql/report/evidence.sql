@@ -10,14 +10,16 @@ with shown_outages as (
         from outages where drill = $drill
     ) where n <= 500 or k <= 250 or k > n - 250
 ),
-refs as (
-    select 'injected_at' as what, injected_evidence as ref from drill_metrics where drill = $drill
-    union all select 'detected_at', detected_evidence from drill_metrics where drill = $drill
-    union all select 'recovered_at', recovered_evidence from drill_metrics where drill = $drill
-    union all select capability || ' down', start_evidence from shown_outages
-    union all select capability || ' restored', end_evidence from shown_outages
-    union all select 'finding: ' || rule, evidence from findings where drill = $drill
-    union all select 'plan: ' || step, evidence from plan_steps where drill = $drill
+refs as (  -- `at`: the instant the reference stands for (a row that shows two instants, such as a `bosh tasks` row
+           -- with its start and end, is shown at that one)
+    select 'injected_at' as what, injected_evidence as ref, injected_at as at from drill_metrics where drill = $drill
+    union all select 'detected_at', detected_evidence, detected_at from drill_metrics where drill = $drill
+    union all select 'notified_at', notified_evidence, notified_at from drill_metrics where drill = $drill
+    union all select 'recovered_at', recovered_evidence, recovered_at from drill_metrics where drill = $drill
+    union all select capability || ' down', start_evidence, started_at from shown_outages
+    union all select capability || ' restored', end_evidence, ended_at from shown_outages
+    union all select 'finding: ' || rule, evidence, ts from findings where drill = $drill
+    union all select 'plan: ' || step, evidence, observed_at from plan_steps where drill = $drill
 ),
 rows_ as (
     select source_file || ':' || source_line as ref, ts, message as text from events where drill = $drill
@@ -33,14 +35,21 @@ rows_ as (
            || coalesce(' — ' || result, '')
     from bosh_tasks where drill = $drill
     union all
+    select source_file || ':' || coalesce(end_line, source_line), ended_at,
+           'bosh task ' || task_id || ' ended' || coalesce(' (' || state || ')', '') || ': ' || coalesce(description, '')
+           || coalesce(' — ' || result, '')
+    from bosh_tasks where drill = $drill and ended_at is not null
+    union all
     select source_file || ':' || source_line, ts, coalesce(instance, '?') || ' (' || coalesce(az, '-') || ') '
            || coalesce(process_state, '')
     from vm_states where drill = $drill
     union all
     select source_file || ':' || source_line, ts, metric || ' = ' || value from metrics where drill = $drill
 )
-select r.what, r.ref, min(x.ts) as ts, string_agg(distinct x.text, ' | ') as text
+select r.what, r.ref,
+       coalesce(min(x.ts) filter (where x.ts = r.at), min(x.ts)) as ts,
+       coalesce(string_agg(distinct x.text, ' | ') filter (where x.ts = r.at), string_agg(distinct x.text, ' | ')) as text
 from refs r left join rows_ x on x.ref = r.ref
 where r.ref is not null
-group by r.what, r.ref
-order by min(x.ts) nulls last, r.what
+group by r.what, r.ref, r.at
+order by ts nulls last, r.what
