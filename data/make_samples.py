@@ -1180,9 +1180,11 @@ def task_rows(d: Path) -> list[tuple[int, str, datetime, datetime, int]]:
 
 
 def mail_alert(d: Path, rel: str) -> dict:
-    """Date header (and its line), the firing time the body states (relay mails), subject and kind."""
+    """Date header (and its line), the firing time the body states (relay mails), the first Received hop (the
+    bottom-most header), subject and kind."""
     import email
     import email.policy
+    import email.utils
 
     msg = email.message_from_bytes((d / rel).read_bytes(), policy=email.policy.default)
     date_t, date_n = mail_date(d, rel)
@@ -1192,10 +1194,13 @@ def mail_alert(d: Path, rel: str) -> dict:
     subj = str(msg["subject"])
     kind = "notification" if re.match(r"^(FW|Fwd|RE|Re|전달|회신):", subj) else "alert"
     state = "resolved" if subj.startswith("HEALTHY") else "firing"
+    hops = msg.get_all("received") or []
+    received = email.utils.parsedate_to_datetime(str(hops[-1]).rsplit(";", 1)[1].strip()) if hops else None
     return {
         "rel": rel,
         "date": date_t,
         "date_line": date_n,
+        "received": received,
         "stated": stated,
         "ts": stated or date_t,
         "subject": subj,
@@ -1298,17 +1303,19 @@ def drill_section(
         "",
         "### Alert mails",
         "",
-        "| file | kind / state | Date header (line) | firing time stated in the body | alert ts |",
-        "|---|---|---|---|---|",
+        "| file | kind / state | Date header (line) | first Received hop | firing time stated in the body | alert ts |",
+        "|---|---|---|---|---|---|",
     ]
     for m in mails:
         md.append(
             f"| `{m['rel']}` | {m['kind']} / {m['state'] if m['kind'] == 'alert' else '-'} "
-            f"| {fmt(m['date'])} (:{m['date_line']}) | {fmt(m['stated']) if m['stated'] else '-'} "
-            f"| {fmt(m['ts'])} |"
+            f"| {fmt(m['date'])} (:{m['date_line']}) | {fmt(m['received']) if m['received'] else '-'} "
+            f"| {fmt(m['stated']) if m['stated'] else '-'} | {fmt(m['ts'])} |"
         )
     firing = [m for m in mails if m["kind"] == "alert" and m["state"] == "firing" and m["ts"] >= injected]
-    det = min(firing, key=lambda m: (m["ts"], m["rel"]))
+    # ties (a relay of the same alert): the mail that reached a mail server first (sql/models/drill_metrics.sql)
+    det = min(firing, key=lambda m: (m["ts"], m["received"] or m["date"], m["rel"]))
+    notified = det["received"] or det["date"]
 
     # recovery
     tasks = task_rows(d)
@@ -1334,6 +1341,7 @@ def drill_section(
     for t in sorted(after):
         md.append(f"| {t[0]} | {t[1]} | {fmt(t[2])} | {fmt(t[3])} | {t[4]} |")
     ttd = int((det["ts"] - injected).total_seconds())
+    ttn = int((notified - injected).total_seconds())
     ttr = (recovered - injected).total_seconds()
     ttr = int(ttr) if ttr == int(ttr) else ttr
     md += [
@@ -1348,7 +1356,9 @@ def drill_section(
         f"| end of the last BOSH task (not a look-up) started ≥ injected_at | {fmt(last_task[3])} (task {last_task[0]}, "
         f"{last_task[1]}) | {task_ev} |",
         f"| recovered_at (inferred) | {fmt(recovered)} | {rec_ev} |",
+        f"| notified_at (the detecting mail's first Received hop, else its Date) | {fmt(notified)} | {det['rel']} |",
         f"| ttd_s | {ttd} | |",
+        f"| ttn_s | {ttn} | |",
         f"| ttr_s | {ttr} | |",
         "",
     ]
@@ -1361,7 +1371,14 @@ def drill_section(
     for n, text, t in notes_rows:
         md.append(f"| {n} | {text} | {fmt(t) if t else '(no time)'} |")
     md += [""] + comments + [""]
-    return "\n".join(md), {"detected": det["ts"], "recovered": recovered, "ttd": ttd, "ttr": ttr}
+    return "\n".join(md), {
+        "detected": det["ts"],
+        "notified": notified,
+        "recovered": recovered,
+        "ttd": ttd,
+        "ttn": ttn,
+        "ttr": ttr,
+    }
 
 
 def notes_rows(d: Path, pm: bool) -> list[tuple]:
@@ -1583,10 +1600,13 @@ def write_facts() -> None:
         "line 1 (the message). When two sources end an outage at the same instant, either may be cited as the end "
         "evidence (drill 1 cf_push: the Healthwatch sample and the push run both end it at 10:43:00).",
         "",
-        "| drill | injected_at | detected_at | recovered_at | ttd_s | ttr_s |",
-        "|---|---|---|---|---|---|",
-        f"| 2019-01-03-az1 | {fmt(kst(10, 25))} | {fmt(f1['detected'])} | {fmt(f1['recovered'])} | {f1['ttd']} | {f1['ttr']} |",
-        f"| 2019-01-03-az2 | {fmt(kst(15, 41))} | {fmt(f2['detected'])} | {fmt(f2['recovered'])} | {f2['ttd']} | {f2['ttr']} |",
+        "| drill | injected_at | detected_at | notified_at | recovered_at | ttd_s | ttn_s | ttr_s |",
+        "|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {name} | {fmt(inj)} | {fmt(f['detected'])} | {fmt(f['notified'])} | {fmt(f['recovered'])} "
+            f"| {f['ttd']} | {f['ttn']} | {f['ttr']} |"
+            for name, inj, f in (("2019-01-03-az1", kst(10, 25), f1), ("2019-01-03-az2", kst(15, 41), f2))
+        ),
         "",
     ]
     write(ROOT.parent / "SAMPLES.md", "\n".join(head) + "\n" + s1 + "\n" + s2)

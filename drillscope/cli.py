@@ -217,7 +217,13 @@ def run(
         res = api.run(inputs, out, lang=lang, align=align, progress=progress, follow_links=follow_links)
     _print_files(res.files)
     _print_audits(res.build, quiet=True)
-    render(res.summary, Format.table, title="drills")
+    summary = res.summary
+    notes = [
+        (d, n) for d, n in zip(summary["drill"].to_pylist(), summary["note"].to_pylist(), strict=True) if n
+    ]
+    render(summary.drop_columns(["note"]), Format.table, title="drills")
+    for drill, note in notes:  # a line of its own: the table is wide already
+        typer.echo(f"note: {drill}: {note}")
     typer.echo(f"report: {res.report}")
     if not res.ok:
         raise typer.Exit(1)

@@ -225,8 +225,8 @@ def _index(
     rows = "".join(
         f'<tr><td><a href="{e(_safe(r["drill"]))}/index.html">{e(r["name"])}</a></td><td>{e(r["foundation"])}</td>'
         f"<td>{e(fmt_ts(r['injected_at'], r['timezone']))}</td><td>{e(fmt_ts(r['detected_at'], r['timezone']))}</td>"
-        f"<td class=num>{e(fmt_dur(r['ttd_s']))}</td><td>{e(fmt_ts(r['recovered_at'], r['timezone']))}</td>"
-        f"<td class=num>{e(fmt_dur(r['ttr_s']))}</td></tr>"
+        f"<td class=num>{e(fmt_dur(r['ttd_s']))}</td><td class=num>{e(fmt_dur(r['ttn_s']))}</td>"
+        f"<td>{e(fmt_ts(r['recovered_at'], r['timezone']))}</td><td class=num>{e(fmt_dur(r['ttr_s']))}</td></tr>"
         for r in drills.iter_rows(named=True)
     )
     ttrs = [x for x in drills["ttr_s"].to_list() if x is not None]
@@ -239,7 +239,7 @@ def _index(
     body = f"""<h1>{e(lab["title"])}</h1>
 <h2>{e(lab["drills"])}</h2>
 <table id=drills><tr><th>{e(lab["drill"])}</th><th>{e(lab["foundation"])}</th><th>{e(lab["injected"])}</th>
-<th>{e(lab["detected"])}</th><th>{e(lab["ttd"])}</th><th>{e(lab["recovered"])}</th><th>{e(lab["ttr"])}</th></tr>{rows}</table>
+<th>{e(lab["detected"])}</th><th>{e(lab["ttd"])}</th><th>{e(lab["ttn"])}</th><th>{e(lab["recovered"])}</th><th>{e(lab["ttr"])}</th></tr>{rows}</table>
 <p>{e(lab["mttr"])} = {e(mttr)} (n = {len(ttrs)})</p>
 {comparison_html}
 """ + "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)

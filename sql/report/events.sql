@@ -4,11 +4,19 @@
 -- grain: one row per events row; past 5,000 events in the window (a director debug log of a big deployment holds
 -- hundreds of thousands) one row per (400th of the window, source_type, kind, severity): "N events; first: …" with
 -- the first one's evidence, so the chart stays drawable and still points at the log.
--- upstream: events, drill_window
-with e as (
+-- upstream: events, drill_window, alerts
+-- A mail saved twice (Message-ID) is one event: its first copy.
+with mail_copies as (  -- the same mail saved twice (an .eml and inside an mbox): its later copies, by Message-ID
+    select distinct source_file, source_line from alerts
+    where drill = $drill and message_id is not null
+    qualify (source_file, source_line) <> first((source_file, source_line)) over (
+        partition by message_id order by ts, source_file, source_line)
+),
+e as (
     select ts, source_type, kind, coalesce(severity, '') as severity, message, source_file, source_line
     from events left join drill_window w using (drill)
     where drill = $drill and ts is not null and (w.window_from is null or ts between w.window_from and w.window_to)
+      and (source_type <> 'email' or (source_file, source_line) not in (select (source_file, source_line) from mail_copies))
 ),
 span as (
     select count(*) as n, min(ts) as t0,

@@ -8,7 +8,8 @@
 -- Without a Message-ID (Alertmanager before 2020, BOSH health monitor log), a copy is the same alert,
 -- subject and instant.
 CREATE OR REPLACE VIEW stg_alerts AS
-SELECT drill, ts, alert, state, severity, subject, kind, message_id, source_type, source_file, source_line
+SELECT drill, ts, alert, state, severity, subject, kind, message_id, sent_at, received_at, source_type, source_file,
+       source_line
 FROM alerts
 WHERE state = 'firing' AND coalesce(kind, 'alert') = 'alert' AND ts IS NOT NULL
 QUALIFY row_number() OVER (

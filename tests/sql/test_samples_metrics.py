@@ -49,15 +49,20 @@ def test_drill_metrics(out: Path) -> None:
     assert q(out, "select * from drill_metrics order by drill") == [
         {"drill": "2019-01-03-az1", "foundation": "cf-54c9c2f906b6aba996cd",
          "injected_at": "2019-01-03T01:25:00+00:00", "injected_by": "manifest",
-         "detected_at": "2019-01-03T01:28:05+00:00", "recovered_at": "2019-01-03T02:17:07.692221+00:00",
-         "ttd_s": 185.0, "ttr_s": 3127.692221, "injected_evidence": "drill.toml",
+         "detected_at": "2019-01-03T01:28:05+00:00",
+         # the Event Alerts mail's first Received hop (10:28:05 KST) equals its Date: TTN = TTD
+         "notified_at": "2019-01-03T01:28:05+00:00", "recovered_at": "2019-01-03T02:17:07.692221+00:00",
+         "ttd_s": 185.0, "ttn_s": 185.0, "ttr_s": 3127.692221, "injected_evidence": "drill.toml",
          "detected_evidence": "mail/01_event-alerts_critical_canary_1028.eml:1",
+         "notified_evidence": "mail/01_event-alerts_critical_canary_1028.eml:1",
          "recovered_evidence": "bosh/task_1234_debug.log.gz:357"},
         {"drill": "2019-01-03-az2", "foundation": "cf-54c9c2f906b6aba996cd",
          "injected_at": "2019-01-03T06:41:00+00:00", "injected_by": "manifest",
-         "detected_at": "2019-01-03T06:44:12+00:00", "recovered_at": "2019-01-03T07:35:04+00:00",
-         "ttd_s": 192.0, "ttr_s": 3244.0, "injected_evidence": "drill.toml",
+         "detected_at": "2019-01-03T06:44:12+00:00", "notified_at": "2019-01-03T06:44:12+00:00",
+         "recovered_at": "2019-01-03T07:35:04+00:00",
+         "ttd_s": 192.0, "ttn_s": 192.0, "ttr_s": 3244.0, "injected_evidence": "drill.toml",
          "detected_evidence": "mail/01_event-alerts_critical_cf_push_1544.eml:1",
+         "notified_evidence": "mail/01_event-alerts_critical_cf_push_1544.eml:1",
          "recovered_evidence": "bosh/tasks_recent_all.txt:4"},
     ]  # fmt: skip
 
@@ -145,24 +150,16 @@ def test_downtime_per_capability(out: Path) -> None:
 
 def test_summary_in_seoul_time(out: Path) -> None:
     got = q(out, (SQL_DIR / "summary.sql").read_text(encoding="utf-8"))
-    assert [(r["drill"], r["injected"], r["detected"], r["ttd"], r["recovered"], r["ttr"]) for r in got] == [
-        (
-            "2019-01-03-az1",
-            "2019-01-03 10:25:00",
-            "2019-01-03 10:28:05",
-            "03:05",
-            "2019-01-03 11:17:07",
-            "52:07",
-        ),
-        (
-            "2019-01-03-az2",
-            "2019-01-03 15:41:00",
-            "2019-01-03 15:44:12",
-            "03:12",
-            "2019-01-03 16:35:04",
-            "54:04",
-        ),
-    ]
+    assert [
+        (r["drill"], r["injected"], r["detected"], r["ttd"], r["notified"], r["ttn"], r["recovered"], r["ttr"])
+        for r in got
+    ] == [
+        ("2019-01-03-az1", "2019-01-03 10:25:00", "2019-01-03 10:28:05", "03:05", "2019-01-03 10:28:05", "03:05",
+         "2019-01-03 11:17:07", "52:07"),
+        ("2019-01-03-az2", "2019-01-03 15:41:00", "2019-01-03 15:44:12", "03:12", "2019-01-03 15:44:12", "03:12",
+         "2019-01-03 16:35:04", "54:04"),
+    ]  # fmt: skip
+    assert [r["note"] for r in got] == ["", ""]  # injected_at is in drill.toml
     assert got[1]["downtime"] == "cf_push 39m54s, cf_login 20m10s, apps_manager 1m00s, cf_api 1m00s"
 
 
@@ -187,3 +184,32 @@ def test_chart_markers_stay_in_the_drill_window(out: Path) -> None:
     assert sorted(labels) == sorted(
         ["injection", "detection", "power on", "cck 1244 start", "cck 1244 end", "recovery"]
     )
+
+
+def test_recovery_evidence_shows_the_task_end(out: Path) -> None:
+    """Drill 2 recovered when task 1244 (apply resolutions) ended, 16:35:04 KST: its `bosh tasks` row shows both
+    its start (16:09:28) and its end; the evidence of recovered_at is the end."""
+    from drillscope.db import open_db, run_named
+
+    with open_db(out) as con:
+        ev = run_named(con, "report/evidence", {"drill": "2019-01-03-az2"})
+    (row,) = [r for r in ev.iter_rows(named=True) if r["what"] == "recovered_at"]
+    assert row["ref"] == "bosh/tasks_recent_all.txt:4"
+    assert row["ts"].isoformat() == "2019-01-03T07:35:04+00:00"
+    assert row["text"] == "bosh task 1244 ended (done): apply resolutions — 16 resolved"
+
+
+def test_series_that_fed_capabilities(out: Path) -> None:
+    """The drill page's table of metric series read as probes: Healthwatch 1.x checks (−1 runs are samples, not
+    failures)."""
+    from drillscope.db import open_db, run_named
+
+    rule = "Healthwatch 1.x health check: 1 ok, 0 failed, -1 not run"
+    with open_db(out) as con:
+        got = {d: run_named(con, "report/signals", {"drill": d}).rows() for d in DRILLS}
+    assert got == {
+        "2019-01-03-az1": [("apps_manager", "health.check.CanaryApp.available", rule, HW_CANARY_1, 91, 19),
+                           ("cf_push", "health.check.cliCommand.push", rule, HW_PUSH, 91, 12)],
+        "2019-01-03-az2": [("apps_manager", "health.check.CanaryApp.available", rule, HW_CANARY_2, 71, 1),
+                           ("cf_push", "health.check.cliCommand.push", rule, HW_PUSH, 71, 37)],
+    }  # fmt: skip

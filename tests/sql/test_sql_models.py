@@ -76,7 +76,7 @@ class HandLake:
         stamped = []
         for i, r in enumerate(rows, 1):
             r = dict(r)
-            for k in ("ts", "started_at", "ended_at", "sent_at"):
+            for k in ("ts", "started_at", "ended_at", "sent_at", "received_at"):
                 if isinstance(r.get(k), str):
                     r[k] = t(r[k])
             r.setdefault("source_line", i)
@@ -306,6 +306,7 @@ def inferred(h: HandLake) -> None:
                 "state": "firing",
                 "kind": "alert",
                 "message_id": "<1@hw>",
+                "sent_at": "2019-01-03T03:06:20+00:00",  # no Received header: notified when sent
                 "source_line": 1,
             }
         ],
@@ -395,6 +396,8 @@ def duplicate_mails(h: HandLake) -> None:
         "kind": "alert",
         "message_id": "<a1@am>",
         "subject": "[FIRING:1] CFPushFailed",
+        "sent_at": "2019-01-03T05:04:31+00:00",
+        "received_at": "2019-01-03T05:04:33+00:00",
     }
     h.rows(
         "alerts", "mail", "mail/one.eml", [{"ts": "2019-01-03T05:04:00+00:00", **firing, "source_line": 1}]
@@ -439,6 +442,11 @@ def duplicate_mails(h: HandLake) -> None:
             },
         ],
     )
+    # the email parser's event rows of the two copies
+    event = {"ts": "2019-01-03T05:04:00+00:00", "ts_role": "fired", "kind": "alert_email", "source_type": "email",
+             "severity": "warning", "message": "[FIRING:1] CFPushFailed"}  # fmt: skip
+    h.rows("events", "mail", "mail/one.eml", [{**event, "source_line": 1}])
+    h.rows("events", "mail", "mail/inbox.mbox", [{**event, "source_line": 40}])
 
 
 # --- outages ------------------------------------------------------------------------------------------
@@ -525,9 +533,10 @@ def test_drill_without_toml_infers_injection_and_recovery(hand: HandLake) -> Non
     assert hand.q("select * from drill_metrics") == [
         {"drill": "noinfer", "foundation": "cf-abc", "injected_at": "2019-01-03T03:03:00+00:00",
          "injected_by": "inferred", "detected_at": "2019-01-03T03:06:00+00:00",
-         "recovered_at": "2019-01-03T03:18:00+00:00", "ttd_s": 180.0, "ttr_s": 900.0,
+         "notified_at": "2019-01-03T03:06:20+00:00",
+         "recovered_at": "2019-01-03T03:18:00+00:00", "ttd_s": 180.0, "ttn_s": 200.0, "ttr_s": 900.0,
          "injected_evidence": "notes.md:1", "detected_evidence": "mail/a.eml:1",
-         "recovered_evidence": "tasks.txt:3"},
+         "notified_evidence": "mail/a.eml:1", "recovered_evidence": "tasks.txt:3"},
     ]  # fmt: skip
     assert hand.audits() == {}
 
@@ -570,14 +579,24 @@ def test_duplicate_mail_counted_once_and_detection(hand: HandLake) -> None:
         {"ts": "2019-01-03T05:09:00+00:00", "alert": "CFLoginFailed", "source_file": "mail/inbox.mbox",
          "source_line": 60},
     ]  # fmt: skip
-    # the forwarded copy (05:03) and the alert before the injection (04:58) do not detect
-    assert hand.q("select detected_at, ttd_s, detected_evidence from drill_metrics") == [
-        {
-            "detected_at": "2019-01-03T05:04:00+00:00",
-            "ttd_s": 240.0,
-            "detected_evidence": "mail/inbox.mbox:40",
-        }
-    ]
+    # the forwarded copy (05:03) and the alert before the injection (04:58) do not detect; the operators could read
+    # the mail when its first mail server took it (received_at)
+    assert hand.q(
+        "select detected_at, ttd_s, detected_evidence, notified_at, ttn_s, notified_evidence from drill_metrics"
+    ) == [
+        {"detected_at": "2019-01-03T05:04:00+00:00", "ttd_s": 240.0, "detected_evidence": "mail/inbox.mbox:40",
+         "notified_at": "2019-01-03T05:04:33+00:00", "ttn_s": 273.0, "notified_evidence": "mail/inbox.mbox:40"}
+    ]  # fmt: skip
+    # the mail delay table and the event chart of the report show the mail once
+    delays = hand.q("select message_id, alert, source_file from mail_delay where message_id = '<a1@am>'")
+    assert len(delays) == 2  # the model keeps both copies ...
+    from drillscope.db import open_db, run_named
+
+    with open_db(hand.out) as con:
+        shown = run_named(con, "report/mail_delay", {"drill": "mail"})
+        events = run_named(con, "report/events", {"drill": "mail"})
+    assert shown.filter(shown["message_id"] == "<a1@am>")["source_file"].to_list() == ["mail/inbox.mbox"]
+    assert events.select("source_file", "source_line").rows() == [("mail/inbox.mbox", 40)]
 
 
 def test_no_alert_no_detection(hand: HandLake) -> None:
@@ -663,8 +682,9 @@ def test_summary_crossing_midnight_in_drill_zone(hand: HandLake) -> None:
     summary = (SQL_DIR / "summary.sql").read_text(encoding="utf-8")
     assert hand.q(summary) == [
         {"drill": "midnight", "timezone": "Asia/Seoul", "injected": "2019-01-03 23:50:00",
-         "detected": "2019-01-03 23:55:00", "ttd": "05:00", "recovered": "2019-01-04 00:20:00", "ttr": "30:00",
-         "downtime": "cf_push 14m00s, cf_login 3m00s"},
+         "detected": "2019-01-03 23:55:00", "ttd": "05:00", "notified": None, "ttn": None,
+         "recovered": "2019-01-04 00:20:00", "ttr": "30:00", "downtime": "cf_push 14m00s, cf_login 3m00s",
+         "note": ""},
     ]  # fmt: skip
     assert hand.q("select drill, injected_at, recovered_at, ttr_s from drill_metrics") == [
         {"drill": "midnight", "injected_at": "2019-01-03T14:50:00+00:00",
@@ -859,3 +879,46 @@ def test_capability_bounds_equal_a_brute_force_count(tmp_path: Path, seed: int) 
         {"known_up_s": observed - known_down, "known_down_s": known_down, "unknown_s": 3600 - observed}
     ]
     assert 0 < known_down < observed <= 3600  # the case is not trivial
+
+
+def test_injection_inferred_from_the_alert_says_so(hand: HandLake) -> None:
+    """No drill.toml and the alert is the earliest failure signal: injected_at = detected_at, TTD 0 by construction;
+    the summary and the report say so and suggest injected_at."""
+    hand.drill("alertfirst", has_toml=False)
+    hand.rows(
+        "alerts",
+        "alertfirst",
+        "mail/a.eml",
+        [{"ts": "2019-01-03T03:06:00+00:00", "alert": "CFPushFailed", "state": "firing", "kind": "alert",
+          "message_id": "<1@hw>", "sent_at": "2019-01-03T03:06:31+00:00",
+          "received_at": "2019-01-03T03:06:40+00:00"}],
+    )  # fmt: skip
+    hand.probes("alertfirst", "push.log", "cf_push", [("2019-01-03T03:05:00+00:00", True),
+                ("2019-01-03T03:10:00+00:00", False), ("2019-01-03T03:15:00+00:00", True)])  # fmt: skip
+    hand.rows(
+        "probes",
+        "alertfirst",
+        "hw/push_failures.csv",
+        [{"ts": "2019-01-03T03:11:00+00:00", "capability": "cf_push", "ok": False, "status": "failed",
+          "source_type": "healthwatch", "series": "cf push failures (5m)",
+          "mapped_by": "name states a failure count: 0 ok, > 0 failed"}],
+    )  # fmt: skip
+    hand.build()
+    summary = (SQL_DIR / "summary.sql").read_text(encoding="utf-8")
+    (row,) = hand.q(summary)
+    assert (row["injected"], row["ttd"], row["ttn"]) == ("2019-01-03 03:06:00 (inferred)", "00:00", "00:40")
+    assert row["note"] == "injection inferred from the first alert (TTD 0): set injected_at in drill.toml"
+    from drillscope.reports.render import write_report
+
+    page = (write_report(hand.out).parent / "alertfirst" / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<p class=note id="inferred-injection">The injection time was inferred from the first alert' in page
+    )
+    assert "set injected_at in drill.toml." in page
+    # the series that fed a capability, by rule
+    signals = page.split("<table id=signals>")[1].split("</table>")[0]
+    assert (
+        "<tr><td>cf_push</td><td><code>cf push failures (5m)</code></td>"
+        "<td>name states a failure count: 0 ok, &gt; 0 failed</td><td><code>hw/push_failures.csv</code></td>"
+        "<td class=num>1</td><td class=num>1</td></tr>"
+    ) in signals
