@@ -19,6 +19,9 @@ from drillscope.db import DB_NAME, SQL_DIR
 from drillscope.errors import DrillscopeError
 from drillscope.ingest.pipeline import ingest_inputs
 from drillscope.ingest.schema import SCHEMAS
+from tests.conftest import commit_inputs
+from tests.sql.test_clock_skew import fast_laptop
+from tests.sql.test_sql_models import HandLake
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 PHASES = sqlfiles.plan(SQL_DIR, SCHEMAS)
@@ -61,6 +64,19 @@ def test_model_grain_holds(con: duckdb.DuckDBPyConnection, model: sqlfiles.SqlFi
 def test_finding_grain_holds(con: duckdb.DuckDBPyConnection, rule: sqlfiles.SqlFile) -> None:
     rows, distinct = _grain_counts(con, "findings", rule.grain, f"WHERE rule = '{rule.path.stem}'")
     assert rows == distinct
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_ON_SAMPLES))
+def test_clock_model_grain_holds_with_offsets(tmp_path: Path, name: str) -> None:
+    """The models the samples leave empty, on a drill whose drill.toml sets offsets by source_type and by file."""
+    hand = HandLake(tmp_path)
+    fast_laptop(hand, {"clock_offsets": {"cf_cli": "+35s", "bosh_table": -10, "cf/push_probe.log": 30.5}})
+    commit_inputs(hand.lake)
+    build(hand.out, align=True)
+    (model,) = [m for m in MODELS if m.model == name]
+    with duckdb.connect(str(hand.out / DB_NAME), read_only=True) as con:
+        rows, distinct = _grain_counts(con, name, model.grain)
+    assert rows == distinct == 3
 
 
 def test_the_database_holds_exactly_the_declared_objects(con: duckdb.DuckDBPyConnection) -> None:
