@@ -1,5 +1,5 @@
 -- grain: ts, source_type, kind, severity, source_file, source_line
--- upstream: drill_window, events
+-- upstream: alerts, drill_window, events
 -- The event timeline of one drill: its events from 1 h before the injection to 1 h after the recovery.
 -- grain: one row per events row; past 5,000 events in the window (a director debug log of a big deployment holds
 -- hundreds of thousands) one row per (400th of the window, source_type, kind, severity): "N events; first: …" with
