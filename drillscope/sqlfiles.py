@@ -16,9 +16,11 @@ creates, or a cycle stops the build with a message naming the file.
 
 from __future__ import annotations
 
+import functools
 import graphlib
 import json
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,69 +157,78 @@ def _top_level_keyword(text: str, words: Iterable[str]) -> int | None:
     return None
 
 
-def parse_sql(
-    text: str, where: str, con: duckdb.DuckDBPyConnection | None = None
-) -> tuple[tuple[str, ...], tuple[str, ...], set[str]]:
-    """(tables and views created, macros created, tables read) of a SQL text. `con`: an in-memory connection
-    to parse with (one per plan: opening a connection costs more than parsing a file)."""
-    own = con is None
-    con = con or duckdb.connect()
+@functools.cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for parsing only (opening one costs more than parsing every file)."""
+    return duckdb.connect()
+
+
+_PARSING = threading.Lock()  # one connection: one statement at a time
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_sql(text: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """(tables and views created, macros created, tables read) of a SQL text; cached by text, so a process
+    that builds many times parses each file once."""
+    with _PARSING:
+        return _parse(_parser(), text, where)
+
+
+def _parse(
+    con: duckdb.DuckDBPyConnection, text: str, where: str
+) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
     created: list[str] = []
     macros: list[str] = []
     temps: set[str] = set()  # a helper table the file creates and drops again
     reads: set[str] = set()
     selects: list[str] = []  # the SELECT part of each statement
     try:
-        try:
-            statements = con.extract_statements(text)
-        except duckdb.Error as e:
-            raise DrillscopeError(f"{where}: {str(e).splitlines()[0]}") from e
-        for st in statements:
-            body = _LEADING_COMMENTS.sub("", st.query)
-            kind = st.type.name
-            if kind == "SELECT":
-                selects.append(body)
-            elif kind == "CREATE" and (m := _CREATE.match(body)):
-                name = _unquote(m.group("name"))
-                if m.group("kind").lower() == "macro":
-                    macros.append(name)
-                    rest = body[m.end() :]
-                    selects.append(rest if m.group("table_macro") else f"SELECT {rest}")
-                else:
-                    if m.group("temp"):
-                        temps.add(name)
-                    else:
-                        created.append(name)
-                    selects.append(body[m.end() :])
-            elif kind == "UPDATE" and (m := _UPDATE.match(body)):
-                reads.add(_unquote(m.group("name")))
-                at = _top_level_keyword(body[m.end() :], ("from", "where"))
-                if at is not None:
-                    rest = body[m.end() + at :]
-                    if rest[:4].lower() != "from":
-                        rest = "FROM " + m.group("name") + " " + rest
-                    selects.append("SELECT 1 " + rest)
-            elif kind == "DROP" and (m := _DROP.match(body)) and _unquote(m.group("name")) in temps:
-                continue
+        statements = con.extract_statements(text)
+    except duckdb.Error as e:
+        raise DrillscopeError(f"{where}: {str(e).splitlines()[0]}") from e
+    for st in statements:
+        body = _LEADING_COMMENTS.sub("", st.query)
+        kind = st.type.name
+        if kind == "SELECT":
+            selects.append(body)
+        elif kind == "CREATE" and (m := _CREATE.match(body)):
+            name = _unquote(m.group("name"))
+            if m.group("kind").lower() == "macro":
+                macros.append(name)
+                rest = body[m.end() :]
+                selects.append(rest if m.group("table_macro") else f"SELECT {rest}")
             else:
-                first = body.split(None, 3)[:3]
-                raise DrillscopeError(
-                    f"{where}: cannot list the tables of `{' '.join(first)} …`: a SQL file holds SELECT, "
-                    "CREATE TABLE/VIEW/MACRO … AS, UPDATE and DROP of its own temp tables"
-                )
-        reads |= _select_tables(con, selects, where)
-    finally:
-        if own:
-            con.close()
-    return tuple(created), tuple(macros), reads - temps
+                if m.group("temp"):
+                    temps.add(name)
+                else:
+                    created.append(name)
+                selects.append(body[m.end() :])
+        elif kind == "UPDATE" and (m := _UPDATE.match(body)):
+            reads.add(_unquote(m.group("name")))
+            at = _top_level_keyword(body[m.end() :], ("from", "where"))
+            if at is not None:
+                rest = body[m.end() + at :]
+                if rest[:4].lower() != "from":
+                    rest = "FROM " + m.group("name") + " " + rest
+                selects.append("SELECT 1 " + rest)
+        elif kind == "DROP" and (m := _DROP.match(body)) and _unquote(m.group("name")) in temps:
+            continue
+        else:
+            first = body.split(None, 3)[:3]
+            raise DrillscopeError(
+                f"{where}: cannot list the tables of `{' '.join(first)} …`: a SQL file holds SELECT, "
+                "CREATE TABLE/VIEW/MACRO … AS, UPDATE and DROP of its own temp tables"
+            )
+    reads |= _select_tables(con, selects, where)
+    return tuple(created), tuple(macros), frozenset(reads - temps)
 
 
-def load(path: Path, sql_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> SqlFile:
+def load(path: Path, sql_dir: Path) -> SqlFile:
     rel = path.relative_to(sql_dir).as_posix()
     text = path.read_text(encoding="utf-8")
     header, description = read_header(text)
-    creates, macros, reads = parse_sql(text, f"sql/{rel}", con)
-    return SqlFile(path, rel, text, header, description, creates, macros, frozenset(reads))
+    creates, macros, reads = parse_sql(text, f"sql/{rel}")
+    return SqlFile(path, rel, text, header, description, creates, macros, reads)
 
 
 def check(f: SqlFile) -> None:
@@ -259,8 +270,8 @@ def check(f: SqlFile) -> None:
         )
 
 
-def files_in(sql_dir: Path, folder: str, con: duckdb.DuckDBPyConnection | None = None) -> list[SqlFile]:
-    return [load(p, sql_dir, con) for p in sorted((sql_dir / folder).glob("*.sql"))]
+def files_in(sql_dir: Path, folder: str) -> list[SqlFile]:
+    return [load(p, sql_dir) for p in sorted((sql_dir / folder).glob("*.sql"))]
 
 
 def order(files: list[SqlFile], available: Iterable[str]) -> list[SqlFile]:
@@ -300,15 +311,14 @@ def plan(sql_dir: Path, lake_tables: Iterable[str]) -> list[list[SqlFile]]:
     """The build's SQL files, checked, one ordered list per phase (PHASES)."""
     available = set(lake_tables)
     phases = []
-    with duckdb.connect() as con:
-        for folders in PHASES:
-            files = [f for folder in folders for f in files_in(sql_dir, folder, con)]
-            for f in files:
-                check(f)
-            phases.append(order(files, available))
-            for f in files:
-                available.update(f.creates)
-            available.update(BUILD_TABLES.get(folders[0], ()))
+    for folders in PHASES:
+        files = [f for folder in folders for f in files_in(sql_dir, folder)]
+        for f in files:
+            check(f)
+        phases.append(order(files, available))
+        for f in files:
+            available.update(f.creates)
+        available.update(BUILD_TABLES.get(folders[0], ()))
     return phases
 
 
