@@ -335,8 +335,8 @@ def child_polars(kind: str, path: Path, out: Path) -> dict:
 
 
 def gen_collection(path: Path, drills: int, files: int = 30) -> None:
-    """A collection of `drills` drill folders of `files` files each: realistic director debug logs of
-    1-4 MiB (a third of the files), the sample drill's captures (BOSH, cf, Healthwatch, mail, notes)."""
+    """A collection of `drills` drill folders of `files` files each: the sample drill's 23 captures (BOSH, cf,
+    Healthwatch, mail, notes) and realistic director debug logs of 1 MiB for the rest."""
     from realistic import gen_bosh_realistic
 
     sample = sorted(p for p in (REPO / "data" / "samples" / "2019-01-03-az1").rglob("*") if p.is_file())
@@ -346,9 +346,9 @@ def gen_collection(path: Path, drills: int, files: int = 30) -> None:
         d = path / f"drill-{k:02d}"
         d.mkdir(parents=True)
         (d / "drill.toml").write_text(toml.replace('id = "2019-01-03-az1"', f'id = "drill-{k:02d}"'))
-        n_debug = files // 3
+        n_debug = max(1, files - len(sample))
         for j in range(n_debug):
-            gen_bosh_realistic(d / f"task_{j}_debug.log", 1 + (k + j) % 4, seed=k * 100 + j)
+            gen_bosh_realistic(d / f"task_{j}_debug.log", 1, seed=k * 100 + j)
         for j, src in enumerate(sample[: files - n_debug]):
             shutil.copy(src, d / f"{j:02d}_{src.name}")
 
