@@ -67,7 +67,7 @@ def load_lake(con: duckdb.DuckDBPyConnection, lake: Path) -> dict[str, int]:
         files = committed_files(lake, name)
         if files:
             con.execute(
-                f'INSERT INTO "{name}" BY NAME SELECT {cols} FROM read_parquet(?, union_by_name = true)',
+                f'INSERT INTO "{name}" BY NAME SELECT {cols} FROM read_parquet(?, union_by_name = true, hive_partitioning = false)',
                 [files],
             )
         counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]

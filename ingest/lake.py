@@ -1,4 +1,5 @@
-"""The Parquet lake: `lake/<table>/drill=<id>/<sha256 of the input>.parquet`, one file per (table, input).
+"""The Parquet lake: `lake/<table>/drill=<id>/<sha256 of the input>.parquet`
+(the id percent-encoded where a path cannot hold it, `drillscope.ids`), one file per (table, input).
 
 Writes stream into `*.parquet.tmp` files (bounded memory for big inputs) that are renamed into place
 only when the whole input has been parsed, so a crash never leaves a partial `.parquet` behind;
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -19,16 +21,30 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from drillscope import ids
 from drillscope.ingest.schema import SCHEMAS, TABLES
 from drillscope.transforms.redact import redact_table
 
 
-def _safe(drill: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", drill)
-
-
 def table_dir(lake: Path, table: str, drill: str) -> Path:
-    return lake / table / f"drill={_safe(drill)}"
+    return lake / table / f"drill={ids.folder(drill)}"
+
+
+def drop_legacy_folders(lake: Path, drill: str) -> None:
+    """Remove a drill's folders written under the old lossy name (every character outside `[A-Za-z0-9._-]`
+    became `_`), so an upgraded lake does not hold the drill twice. Only when the folder's `drills` row is
+    this drill: another drill may own that name now."""
+    old = f"drill={re.sub(r'[^A-Za-z0-9._-]', '_', drill)}"
+    if old == table_dir(lake, "drills", drill).name:
+        return
+    marker = lake / "drills" / old / "drill.parquet"
+    try:
+        owner = pq.read_table(marker, columns=["drill"]).column(0).to_pylist()
+    except (OSError, pa.ArrowInvalid):
+        return
+    if owner == [drill]:
+        for table_folder in lake.iterdir():
+            shutil.rmtree(table_folder / old, ignore_errors=True)
 
 
 def _dict_columns(table: str) -> list[str]:

@@ -311,6 +311,7 @@ def _ingest_parallel(
 
 def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> list[FileResult]:
     cfg = drill.config
+    lake.drop_legacy_folders(lake_dir, cfg.id)
     known = lake.known_inputs(lake_dir, cfg.id)
     seen: dict[str, FileResult] = {}
     results: list[FileResult] = []

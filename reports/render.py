@@ -10,13 +10,14 @@ temp folder and swapped into place, so a failure never leaves a half-written rep
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 import polars as pl
 
+from drillscope import ids
 from drillscope.db import open_db, run_named
 from drillscope.errors import UsageError
 from drillscope.reports import charts
@@ -193,12 +194,13 @@ def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -
                 )
         chosen = all_drills.filter(pl.col("drill").is_in(drills)) if drills else all_drills
         final = out / "report"
+        _remove_stale(out)
         tmp = out / f"report.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         try:
             for d in chosen.iter_rows(named=True):
-                folder = tmp / _safe(d["drill"])
+                folder = tmp / ids.folder(d["drill"])
                 folder.mkdir()
                 page_text, md = _drill_page(con, d, lab, lang, folder)
                 (folder / "index.html").write_text(page_text, encoding="utf-8")
@@ -215,15 +217,29 @@ def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -
     return final / "index.html"
 
 
-def _safe(drill: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", drill)
+def _remove_stale(out: Path) -> None:
+    """Remove the temp folders of a report run that was killed (its pid is gone)."""
+    for d in [*out.glob("report.tmp-*"), *out.glob("report.old-*")]:
+        pid = d.name.rpartition("-")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _index(
     con: duckdb.DuckDBPyConnection, drills: pl.DataFrame, lab: Labels, lang: str, folder: Path
 ) -> None:
     rows = "".join(
-        f'<tr><td><a href="{e(_safe(r["drill"]))}/index.html">{e(r["name"])}</a></td><td>{e(r["foundation"])}</td>'
+        f'<tr><td><a href="{e(quote(ids.folder(r["drill"])))}/index.html">{e(r["name"])}</a></td><td>{e(r["foundation"])}</td>'
         f"<td>{e(fmt_ts(r['injected_at'], r['timezone']))}</td><td>{e(fmt_ts(r['detected_at'], r['timezone']))}</td>"
         f"<td class=num>{e(fmt_dur(r['ttd_s']))}</td><td class=num>{e(fmt_dur(r['ttn_s']))}</td>"
         f"<td>{e(fmt_ts(r['recovered_at'], r['timezone']))}</td><td class=num>{e(fmt_dur(r['ttr_s']))}</td></tr>"

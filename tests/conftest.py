@@ -24,6 +24,7 @@ def commit_inputs(lake: Path) -> None:
     that has none, so that `build`, which reads committed inputs only, reads it."""
     import pyarrow.parquet as pq
 
+    from drillscope.ids import drill_of
     from drillscope.ingest.lake import write_atomic
 
     counts: dict[tuple[str, str], tuple[int, str | None, str | None]] = {}
@@ -38,7 +39,7 @@ def commit_inputs(lake: Path) -> None:
     for (drill_dir, name), (n, drill, source_file) in counts.items():
         row = {"drill": drill, "source_file": source_file, "sha256": name, "lines": n, "parsed_lines": n,
                "quarantined": 0, "ignorable": 0, "rows": n, "redactions": 0, "status": "ok"}  # fmt: skip
-        write_atomic(lake, "ingest_files", drill or drill_dir.removeprefix("drill="), name, [row])
+        write_atomic(lake, "ingest_files", drill or drill_of(drill_dir.removeprefix("drill=")), name, [row])
 
 
 class Lake:
