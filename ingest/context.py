@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pyarrow as pa
 
 from drillscope.errors import InputError
+from drillscope.ingest import drill_toml
 from drillscope.ingest.schema import SCHEMAS
 from drillscope.ingest.signals import Signal, parse_signals
 from drillscope.ingest.wallclock import WallClock
@@ -56,6 +57,7 @@ class DrillConfig:
             raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise InputError(f"{path}: malformed drill.toml: {e}") from None
+        drill_toml.validate(path, raw)
         cfg = cls(id=str(raw.get("id") or root.name), root=root, raw=raw, has_toml=True)
         cfg.name = raw.get("name")
         cfg.foundation = raw.get("foundation")
@@ -82,6 +84,8 @@ class DrillConfig:
             cfg.date, cfg.date_given = d, True
         elif cfg.injected_at is not None:
             cfg.date = cfg.injected_at.astimezone(cfg.timezone).date()
+        if cfg.injected_at and cfg.recovered_at and cfg.recovered_at <= cfg.injected_at:
+            raise InputError(f"{path}: recovered_at = {raw['recovered_at']!r} is not after injected_at")
         return cfg
 
 
