@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from drillscope import ids
 from drillscope.ingest.schema import SCHEMAS, TABLES
-from drillscope.transforms.redact import redact_table
+from drillscope.transforms.redact import redact_lines, redact_table
 
 
 def table_dir(lake: Path, table: str, drill: str) -> Path:
@@ -68,8 +68,11 @@ class FileSink:
 
     QUEUE = 1
 
-    def __init__(self, lake: Path, drill: str, sha: str) -> None:
+    def __init__(
+        self, lake: Path, drill: str, sha: str, secret_lines: list[tuple[int, int]] | None = None
+    ) -> None:
         self.lake = lake
+        self.secret_lines = secret_lines or []  # line ranges of multi-line secrets: their rows are redacted whole
         self.drill = drill
         self.sha = sha
         self.rows: dict[str, int] = {}
@@ -133,8 +136,9 @@ class FileSink:
                     self.earliest = lo
                 if hi is not None and (self.latest is None or hi > self.latest):
                     self.latest = hi
+        batch, whole = redact_lines(batch, self.secret_lines)
         batch, n = redact_table(batch, clean)
-        self._redactions += n + redactions
+        self._redactions += whole + n + redactions
         w = self._writers.get(table)
         if w is None:
             d = table_dir(self.lake, table, self.drill)
@@ -181,7 +185,8 @@ def write_atomic(lake: Path, table: str, drill: str, name: str, rows: list[dict]
     d = table_dir(lake, table, drill)
     d.mkdir(parents=True, exist_ok=True)
     tmp = d / f"{name}.parquet.tmp"
-    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), tmp, compression="zstd")
+    batch, _ = redact_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]))  # drills.config, messages
+    pq.write_table(batch, tmp, compression="zstd")
     os.replace(tmp, d / f"{name}.parquet")
 
 

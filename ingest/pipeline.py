@@ -17,6 +17,7 @@ from drillscope.errors import InputError, NeedDate
 from drillscope.ingest import lake
 from drillscope.ingest.context import DrillConfig, FileContext, decode
 from drillscope.ingest.registry import PROBE_BYTES, detect
+from drillscope.transforms.redact import SecretLines
 
 # Limits (README "Limits"): past them a file is reported as `error`, never read half-way.
 MAX_INPUT_BYTES = 4 * 1024**3  # decompressed size of one input
@@ -225,6 +226,7 @@ class Scan:
     lines: int
     head: bytes  # the first PROBE_BYTES bytes, for the probes
     data: bytes | None  # the whole input when it is small (<= STREAM_BYTES), else None
+    secret_lines: list[tuple[int, int]] = field(default_factory=list)  # multi-line secrets, redacted whole
 
 
 def scan_input(path: Path) -> Scan:
@@ -234,10 +236,13 @@ def scan_input(path: Path) -> Scan:
     last = b""
     head = b""
     parts: list[bytes] | None = []
+    secrets = SecretLines()
     for chunk in iter_input(path):
         h.update(chunk)
         n += len(chunk)
-        nl += chunk.count(b"\n")
+        k = chunk.count(b"\n")
+        secrets.feed(chunk, k)
+        nl += k
         last = chunk[-1:]
         if len(head) < PROBE_BYTES:
             head += chunk[: PROBE_BYTES - len(head)]
@@ -247,7 +252,7 @@ def scan_input(path: Path) -> Scan:
                 parts = None  # large: parsers stream it (or load it themselves)
     lines = nl + (1 if n and last != b"\n" else 0)
     data = b"".join(parts) if parts is not None else None
-    return Scan(h.hexdigest(), n, lines, head, data)
+    return Scan(h.hexdigest(), n, lines, head, data, secrets.finish())
 
 
 ProgressFn = Callable[[str, int], None]
@@ -429,7 +434,7 @@ def _parse_one(
         lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
         return None
     res.source_type = parser.NAME
-    sink = lake.FileSink(lake_dir, cfg.id, res.sha256)
+    sink = lake.FileSink(lake_dir, cfg.id, res.sha256, sc.secret_lines)
     ctx = FileContext(
         cfg, rel, path, sc.data, sink, stream=lambda: iter_input(path), load=lambda: read_input(path)
     )

@@ -15,23 +15,59 @@ import pyarrow as pa
 MARK = "[REDACTED]"
 
 # (prefix-group, secret) pairs. Keep them cheap: they run on every text cell of every file.
+_KEYS = (
+    r"password|passwd|passphrase|passcode|secret|access_?token|refresh_?token|id_?token|token|api_?key"
+    r"|private_?key|client_?secret|credentials?"
+)
+# a value as a shell or a config file quotes it, or one word
+_VALUE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',&}\[\]]{3,})"
 PATTERNS: list[str] = [
-    # PEM private keys (possibly flattened into one line or JSON-escaped \n)
+    # PEM private keys (possibly flattened into one line or JSON-escaped \n); body lines on their own are
+    # redacted as blocks (`secret_lines`)
     r"(-*BEGIN [A-Z ]*PRIVATE KEY-*)[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)",
     # HTTP authorization headers and bearer tokens (CF_TRACE, curl)
     r"(?i)((?:authorization|proxy-authorization)[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|bosh)?\s*)[A-Za-z0-9\-_.~+/=]{6,}",
     r"(?i)(\bbearer\s+)[A-Za-z0-9\-_.~+/=]{8,}",
+    # quoted secrets keep nothing of their value, spaces included (`password: "a b c"`); the quotes stay, so
+    # JSON stays JSON
+    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*\"))[^\"\n]+",
+    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*'))[^'\n]+",
+    # the same inside a JSON string (`"password: \\"a b\\""`)
+    r"(?i)((?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)\\?[\"']?\s*(?:=>|[:=])\s*\\\")(?:[^\"\\\n]|\\[^\"\n])+",
     # key: value / key=value / "key":"value" secrets (BOSH manifests, JSON bodies, form posts)
-    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:password|passwd|secret|access_?token|refresh_?token|id_?token|token|api_?key|private_?key|client_?secret|credentials?)[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*[\"']?))[^\s\"',&}\[\]]{3,}",
+    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*[\"']?))[^\s\"',&}\[\]]{3,}",
+    # short keys only as whole words (`pass=`, `pwd:`), so `passed: 12` stays
+    r"(?i)(\b(?:pass|pwd|pw)[\"']?\s*(?:=>|[:=])\s*[\"']?)[^\s\"',&}\[\]]{3,}",
+    # Korean: 비밀번호 / 패스워드, with or without `:` or a particle
+    r"((?:비밀\s?번호|패스워드)\s*(?:[:=]|은|는|:)?\s*)" + _VALUE,
+    # command-line flags: `--password PW`, `--client-secret PW`, `--passphrase=PW`
+    r"(?i)((?:^|\s)--?(?:password|passwd|pass|pwd|passphrase|secret|client-secret|client_secret|token|access-token"
+    r"|refresh-token|api-key|sso-passcode)(?:\s+|=))" + _VALUE,
+    # CLIs whose secret flag is short: `cf login -p PW`, `credhub login -p PW`, `om -p PW` / `om -s SECRET`,
+    # `uaac token client get admin -s SECRET` (credhub's `-s` is its server, so not that one)
+    r"(?i)(\b(?:cf\s+(?:login|l)|credhub\s+(?:login|l)|om)\b[^\n]*?\s-p\s+)" + _VALUE,
+    r"(?i)(\b(?:om|uaac)\b[^\n]*?\s-s\s+)" + _VALUE,
+    # `cf auth USER PW` (also `cf auth CLIENT SECRET --client-credentials`)
+    r"(?i)(\bcf\s+auth\s+(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'-][^\s]*)\s+)" + _VALUE,
+    # mysql -pPW (the password glued to the flag)
+    r"(?i)(\bmysql(?:dump|admin)?\b[^\n]*?\s-p)[^\s-]\S*",
+    # curl -u user:PW / --user user:PW
+    r"(?i)((?:^|\s)(?:-u|--user)\s+[\"']?[^\s:\"']+:)[^\s\"']+",
     # tokens in URLs and query strings
     r"(?i)([?&](?:access_token|refresh_token|token|code|password|client_secret|sig|signature)=)[^&\s\"'\[]+",
-    # user:password@host in URLs
-    r"([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/\[]+(@)",
+    # user:password@host in URLs; the password may hold `/` or `@` (the last `@` of the word ends it)
+    r"([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^\s\[]*(@)",
+    # CredHub `type: password` then `value: PW` inside one text (a multi-line record, a JSON string)
+    r"(?i)(type\\?\"?\s*:\s*\\?\"?(?:password|value)\\?\"?\s*,?(?:\s|\\[nr])*\\?\"?value\\?\"?\s*:\s*\\?\"?)"
+    r"(?:[^\s\"\\,}]|\\[^\"nr])+",
     # AWS access key ids and secret keys
     r"()\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
     r"(?i)(aws_secret_access_key\s*[:=]\s*)[A-Za-z0-9/+=]{40}",
     # JWTs anywhere (UAA access/refresh tokens)
     r"()\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+    # Slack and GitHub tokens
+    r"()\bxox[abposr]-[A-Za-z0-9-]{10,}",
+    r"()\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})",
 ]
 
 _COMPILED = [re.compile(p) for p in PATTERNS]
@@ -53,8 +89,9 @@ def redact_text(text: str) -> tuple[str, int]:
 # A cheap superset of every pattern's trigger: cells that do not match it cannot hold a secret, so only
 # the few that do pay for the full pattern list (most log lines never get that far).
 PREFILTER = (
-    r"(?i)(private[ _]key|authoriz|bearer|passw|secret|token|api_?key|credential|[?&](?:code|sig|signature)="
-    r"|://[^/\s:@]+:[^@\s/]+@|AKIA|ASIA|eyJ)"
+    r"(?i)(private[ _]key|authoriz|bearer|pass|pwd|pw\b|secret|token|api_?key|credential|[?&](?:code|sig|signature)="
+    r"|://[^/\s:@]+:\S*@|AKIA|ASIA|eyJ|xox[abposr]-|gh[pousr]_|github_pat_|비밀\s?번호|패스워드|\bcf\s+auth\b|\s-[ups]\s|mysql"
+    r'|type\\?"?\s*:\s*\\?"?(?:password|value))'
 )
 
 # Columns that hold fixed vocabularies or our own provenance, never free text from a log.
@@ -124,3 +161,114 @@ def redact_values(values: list[str]) -> tuple[list[str], list[int]]:
     repeating value k on n rows counts n * marks[k], as redacting every row would."""
     out = [redact_text(v) for v in values]
     return [v for v, _ in out], [n for _, n in out]
+
+
+# Multi-line secrets, found in the raw input so that lines parsed (or quarantined) one by one are redacted as
+# a block: a PEM private key from its BEGIN line to its END line, and the `value:` line that follows a
+# CredHub `type: password` / `type: value` line (`credhub get` prints id, name, type, value).
+_PEM_BEGIN = re.compile(rb"BEGIN [A-Z ]*PRIVATE KEY")
+_PEM_END = re.compile(rb"END [A-Z ]*PRIVATE KEY")
+# starts with a literal, so the engine skips ahead at memory speed; the line's start is checked in `_scan`
+_CREDHUB_TYPE = re.compile(rb"type\"?[ \t]*:[ \t]*\"?(?:password|value)\"?[ \t]*,?[ \t]*\r?$", re.M)
+_CREDHUB_VALUE = re.compile(rb"(?m)^[ \t]*\"?value\"?[ \t]*:")
+
+
+class SecretLines:
+    """Line ranges (1-based, inclusive) of multi-line secrets in an input fed chunk by chunk.
+
+    Cheap on inputs without any: a chunk is searched only when it holds `PRIVATE KEY`, or `type` with
+    `password`/`value` (substring tests run at memory speed); otherwise only its line count is kept."""
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int]] = []
+        self._lines = 0  # newlines before the current chunk
+        self._tail = b""  # the previous chunk's last, unfinished line (a needle may straddle the seam)
+        self._pem: int | None = None  # the BEGIN line of a key still open
+        self._want_value = 0  # lines at the start of the next chunk that may hold a `type:` line's value
+
+    def feed(self, chunk: bytes, newlines: int | None = None) -> None:
+        n = chunk.count(b"\n") if newlines is None else newlines
+        tail = self._tail
+        if self._pem is not None or self._want_value or _hot(chunk) or (tail and _hot(tail + chunk[:4096])):
+            self._scan(tail + chunk, self._lines)
+        cut = chunk.rfind(b"\n")
+        self._tail = (tail + chunk if cut < 0 else chunk[cut + 1 :])[-4096:]
+        self._lines += n
+
+    def finish(self) -> list[tuple[int, int]]:
+        if self._pem is not None:  # a key cut off: everything after its BEGIN line
+            self.ranges.append((self._pem, max(self._pem, self._lines + (1 if self._tail else 0))))
+            self._pem = None
+        return sorted(set(self.ranges))
+
+    def _value_within(self, buf: bytes, start: int, lines: int, base: int) -> int:
+        """Look for a `value:` line among `lines` lines from `start`; returns how many were not in `buf`."""
+        stop, seen = start, 0
+        while seen < lines and stop < len(buf):
+            j = buf.find(b"\n", stop)
+            stop = len(buf) if j < 0 else j + 1
+            seen += 1
+        m = _CREDHUB_VALUE.search(buf, start, stop)
+        if m:
+            line = base + buf.count(b"\n", 0, m.start()) + 1
+            self.ranges.append((line, line))
+            return 0
+        return lines - seen
+
+    def _scan(self, buf: bytes, base: int) -> None:
+        """Find the secrets of `buf`, whose first line is line `base + 1`."""
+        if self._want_value:
+            self._want_value = self._value_within(buf, 0, self._want_value, base)
+        pem = self._pem is not None or b"PRIVATE KEY" in buf
+        credhub = b"type" in buf and (b"password" in buf or b"value" in buf)
+        if pem or credhub:
+            events: list[tuple[int, str, int]] = []
+            if pem:
+                events += [(m.start(), "begin", m.end()) for m in _PEM_BEGIN.finditer(buf)]
+                events += [(m.start(), "end", m.end()) for m in _PEM_END.finditer(buf)]
+            if credhub:
+                for m in _CREDHUB_TYPE.finditer(buf):
+                    lead = buf[buf.rfind(b"\n", 0, m.start()) + 1 : m.start()]
+                    if not lead.strip(b' \t{"'):  # `type:` opens its line
+                        events.append((m.start(), "type", m.end()))
+            for start, kind, end in sorted(events):
+                line = base + buf.count(b"\n", 0, start) + 1
+                if kind == "begin" and self._pem is None:
+                    self._pem = line
+                elif kind == "end" and self._pem is not None:
+                    self.ranges.append((self._pem, line))
+                    self._pem = None
+                elif kind == "type" and self._pem is None:
+                    nxt = buf.find(b"\n", end) + 1  # its value within the next three lines
+                    self._want_value = self._value_within(buf, nxt or len(buf), 3, base)
+
+
+def _hot(b: bytes) -> bool:
+    return b"PRIVATE KEY" in b or (b"type" in b and (b"password" in b or b"value" in b))
+
+
+def redact_lines(table: pa.Table, ranges: list[tuple[int, int]]) -> tuple[pa.Table, int]:
+    """Replace every free-text cell of the rows whose `source_line` lies in `ranges` by `[REDACTED]`;
+    returns (table, marks added). Rows without a `source_line` are left to `redact_table`."""
+    if not ranges or "source_line" not in table.column_names or table.num_rows == 0:
+        return table, 0
+    line = pl.from_arrow(table.column("source_line"))
+    assert isinstance(line, pl.Series)
+    hit = pl.Series([False] * table.num_rows)
+    for a, b in ranges:
+        hit = hit | line.is_between(a, b).fill_null(False)
+    if not hit.any():
+        return table, 0
+    total = 0
+    for i, f in enumerate(table.schema):
+        if f.name in SKIP or not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type)):
+            continue
+        s = pl.from_arrow(table.column(i))
+        assert isinstance(s, pl.Series)
+        change = hit & s.is_not_null() & (s != MARK)
+        n = int(change.sum())
+        if n:
+            total += n
+            s = pl.select(pl.when(change).then(pl.lit(MARK)).otherwise(s)).to_series()
+            table = table.set_column(i, f, s.to_arrow().cast(f.type))
+    return table, total
