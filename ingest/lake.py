@@ -72,7 +72,8 @@ class FileSink:
         self, lake: Path, drill: str, sha: str, secret_lines: list[tuple[int, int]] | None = None
     ) -> None:
         self.lake = lake
-        self.secret_lines = secret_lines or []  # line ranges of multi-line secrets: their rows are redacted whole
+        # line ranges of multi-line secrets: their rows are redacted whole
+        self.secret_lines = secret_lines or []
         self.drill = drill
         self.sha = sha
         self.rows: dict[str, int] = {}

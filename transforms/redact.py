@@ -19,6 +19,7 @@ _KEYS = (
     r"password|passwd|passphrase|passcode|secret|access_?token|refresh_?token|id_?token|token|api_?key"
     r"|private_?key|client_?secret|credentials?"
 )
+_KEY = r"(?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)"  # a key naming a secret: `cf_admin_password`
 # a value as a shell or a config file quotes it, or one word
 _VALUE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',&}\[\]]{3,})"
 PATTERNS: list[str] = [
@@ -30,12 +31,12 @@ PATTERNS: list[str] = [
     r"(?i)(\bbearer\s+)[A-Za-z0-9\-_.~+/=]{8,}",
     # quoted secrets keep nothing of their value, spaces included (`password: "a b c"`); the quotes stay, so
     # JSON stays JSON
-    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*\"))[^\"\n]+",
-    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*'))[^'\n]+",
+    r"(?i)((?:[\"']?" + _KEY + r"[\"']?\s*(?:=>|[:=])\s*\"))[^\"\n]+",
+    r"(?i)((?:[\"']?" + _KEY + r"[\"']?\s*(?:=>|[:=])\s*'))[^'\n]+",
     # the same inside a JSON string (`"password: \\"a b\\""`)
-    r"(?i)((?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)\\?[\"']?\s*(?:=>|[:=])\s*\\\")(?:[^\"\\\n]|\\[^\"\n])+",
+    r"(?i)(" + _KEY + r"\\?[\"']?\s*(?:=>|[:=])\s*\\\")(?:[^\"\\\n]|\\[^\"\n])+",
     # key: value / key=value / "key":"value" secrets (BOSH manifests, JSON bodies, form posts)
-    r"(?i)((?:[\"']?(?:[a-z0-9_.-]*(?:" + _KEYS + r")[a-z0-9_.-]*)[\"']?\s*(?:=>|[:=])\s*[\"']?))[^\s\"',&}\[\]]{3,}",
+    r"(?i)((?:[\"']?" + _KEY + r"[\"']?\s*(?:=>|[:=])\s*[\"']?))[^\s\"',&}\[\]]{3,}",
     # short keys only as whole words (`pass=`, `pwd:`), so `passed: 12` stays
     r"(?i)(\b(?:pass|pwd|pw)[\"']?\s*(?:=>|[:=])\s*[\"']?)[^\s\"',&}\[\]]{3,}",
     # Korean: 비밀번호 / 패스워드, with or without `:` or a particle
