@@ -1,7 +1,7 @@
 """The database file and the SQL files: where they are, how to open the database, how to run a named query.
 
-Every reader (`sql`, `export`, the reports) opens `OUT/drillscope.duckdb` read-only through `open_db`, so the
-"no database yet" message and the session settings are written once.
+Every reader (`sql`, `export`, the reports) opens `OUT/drillscope.duckdb` read-only and sandboxed through
+`open_db`, so the "no database yet" message and the session settings are written once.
 """
 
 from __future__ import annotations
@@ -27,15 +27,27 @@ def connect_session(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would cut into the CLI's output
 
 
+# Readers see the database's own tables and nothing else: no file is read or written (COPY, EXPORT DATABASE,
+# read_text, read_blob, glob, ATTACH), no extension installed or loaded, and the settings are locked so a
+# query cannot turn this back on. Every table is materialized by `build`, so nothing needs the lake.
+READER_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+
+
 @contextmanager
 def open_db(out: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The built database of `out`, read-only; a clear error when there is none yet."""
+    """The built database of `out`, read-only and sandboxed (READER_CONFIG); a clear error when there is none yet."""
     db = out / DB_NAME
     if not db.exists():
         raise DrillscopeError(f"{db}: no database; run `drillscope run INPUT --out {out}` first")
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db), read_only=True, config=dict(READER_CONFIG))
     try:
         connect_session(con)
+        con.execute("SET lock_configuration = true")
         yield con
     finally:
         con.close()

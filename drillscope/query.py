@@ -1,4 +1,4 @@
-"""Read-only ad hoc SQL over `drillscope.duckdb`."""
+"""Read-only ad hoc SQL over `drillscope.duckdb`: its tables only, no file read or written (`db.open_db`)."""
 
 from __future__ import annotations
 
@@ -23,4 +23,6 @@ def query(out: Path, sql: str) -> pa.Table:
             msg = str(e).splitlines()[0]
             if "read-only" in msg.lower():
                 msg = "the database is opened read-only: " + msg
+            elif msg.startswith("Permission Error") or "configuration has been locked" in msg:
+                msg = "refused: `drillscope sql` reads the database's own tables and nothing else: " + msg
             raise DrillscopeError(msg) from None

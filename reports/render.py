@@ -29,6 +29,8 @@ from drillscope.reports.html import (
     fmt_pct,
     fmt_ts,
     html_page,
+    md_code,
+    md_text,
     slug,
     write_images,
 )
@@ -82,7 +84,7 @@ def _drill_page(
         if inferred_from_alert
         else ""
     )
-    note_md = f"> {lab['inferred_from_alert']}\n" if inferred_from_alert else ""
+    note_md = f"> {md_text(lab['inferred_from_alert'])}\n" if inferred_from_alert else ""
     signals_html, signals_md = _signals_section(con, drill, lab)
 
     summary = f"""
@@ -150,31 +152,37 @@ def _drill_page(
     page = html_page(f"{d['name']} — {lab['title']}", body, outs, lang)
 
     md_caps = "\n".join(
-        f"| {r['capability']} | {fmt_ts(r['first_failure_at'], tz)} | {fmt_ts(r['restored_at'], tz)} | "
+        f"| {md_text(r['capability'])} | {fmt_ts(r['first_failure_at'], tz)} | {fmt_ts(r['restored_at'], tz)} | "
         f"{fmt_dur(r['downtime_s'])} | {fmt_pct(r['availability'])} |"
         for r in caps.iter_rows(named=True)
     )
-    md = f"""# {d["name"]}
+    rows_md = [
+        (lab["injected"], d["injected_at"], f"{lab['by']} {d['injected_by']}", d["injected_evidence"]),
+        (lab["detected"], d["detected_at"], f"{lab['ttd']} {fmt_dur(d['ttd_s'])}", d["detected_evidence"]),
+        (lab["notified"], d["notified_at"], f"{lab['ttn']} {fmt_dur(d['ttn_s'])}", d["notified_evidence"]),
+        (lab["recovered"], d["recovered_at"], f"{lab['ttr']} {fmt_dur(d['ttr_s'])}", d["recovered_evidence"]),
+    ]
+    key_md = "\n".join(
+        f"| {md_text(k)} | {fmt_ts(t, tz)} | {md_text(x)} | {md_code(ev or '—')} |" for k, t, x, ev in rows_md
+    )
+    md = f"""# {md_text(d["name"])}
 
-{lab["foundation"]}: `{d["foundation"]}` — {lab["zone"]} {tz}
+{md_text(lab["foundation"])}: {md_code(d["foundation"] or "—")} — {md_text(lab["zone"])} {md_text(tz)}
 
 {findings_md}
 
-| | {lab["time"]} | | {lab["evidence"]} |
+| | {md_text(lab["time"])} | | {md_text(lab["evidence"])} |
 |---|---|---|---|
-| {lab["injected"]} | {fmt_ts(d["injected_at"], tz)} | {lab["by"]} {d["injected_by"]} | `{d["injected_evidence"] or "—"}` |
-| {lab["detected"]} | {fmt_ts(d["detected_at"], tz)} | {lab["ttd"]} {fmt_dur(d["ttd_s"])} | `{d["detected_evidence"] or "—"}` |
-| {lab["notified"]} | {fmt_ts(d["notified_at"], tz)} | {lab["ttn"]} {fmt_dur(d["ttn_s"])} | `{d["notified_evidence"] or "—"}` |
-| {lab["recovered"]} | {fmt_ts(d["recovered_at"], tz)} | {lab["ttr"]} {fmt_dur(d["ttr_s"])} | `{d["recovered_evidence"] or "—"}` |
+{key_md}
 
-| {lab["capability"]} | {lab["first_failure"]} | {lab["restored"]} | {lab["downtime"]} | {lab["availability"]} |
+| {md_text(lab["capability"])} | {md_text(lab["first_failure"])} | {md_text(lab["restored"])} | {md_text(lab["downtime"])} | {md_text(lab["availability"])} |
 |---|---|---|---|---|
 {md_caps}
 
 {note_md}
 {signals_md}
 {plan_md}
-""" + "\n".join(f"## {c.title}\n\n![{c.title}]({c.name}.png)\n" for c in outs)
+""" + "\n".join(f"## {md_text(c.title)}\n\n![{md_text(c.title)}]({c.name}.png)\n" for c in outs)
     return page, md
 
 
@@ -291,12 +299,14 @@ def _signals_section(con: duckdb.DuckDBPyConnection, drill: str, lab: Labels) ->
         f"<th>{e(lab['failed'])}</th></tr>{rows}</table>"
     )
     md_rows = "\n".join(
-        f"| {r['capability']} | `{r['series']}` | {r['mapped_by']} | `{r['source_file']}` | {r['samples']} | {r['failed']} |"
+        f"| {md_text(r['capability'])} | {md_code(r['series'])} | {md_text(r['mapped_by'])} | "
+        f"{md_code(r['source_file'])} | {r['samples']} | {r['failed']} |"
         for r in sig.iter_rows(named=True)
     )
     md = (
-        f"## {lab['signals']}\n\n| {lab['capability']} | {lab['series']} | {lab['mapped_by']} | {lab['source']} | "
-        f"{lab['samples']} | {lab['failed']} |\n|---|---|---|---|---|---|\n{md_rows}\n"
+        f"## {md_text(lab['signals'])}\n\n| {md_text(lab['capability'])} | {md_text(lab['series'])} | "
+        f"{md_text(lab['mapped_by'])} | {md_text(lab['source'])} | {md_text(lab['samples'])} | "
+        f"{md_text(lab['failed'])} |\n|---|---|---|---|---|---|\n{md_rows}\n"
     )
     return html, md
 
@@ -321,8 +331,8 @@ def _findings_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: 
         f'<table id="findings-table"><tr><th>{e(lab["severity"])}</th><th>{e(lab["finding"])}</th>'
         f"<th>{e(lab['time'])} ({e(tz)})</th><th>{e(lab['evidence'])}</th></tr>{trs}</table></section>"
     )
-    md = f"## {lab['findings']}\n\n" + "\n".join(
-        f"- **{lab.get('sev_' + r['severity'], r['severity'])}** {r['finding']} (`{r['evidence'] or '—'}`)"
+    md = f"## {md_text(lab['findings'])}\n\n" + "\n".join(
+        f"- **{md_text(lab.get('sev_' + r['severity'], r['severity']))}** {md_text(r['finding'])} ({md_code(r['evidence'] or '—')})"
         for r in rows
     )
     return html_, md + "\n"
@@ -365,17 +375,17 @@ def _plan_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: Labe
             f'{e(fmt_dur(r["ttr_s"]))} · <span class="rto-{e(res)}">{e(verdict)}</span> '
             f"{_ev_ref(r['recovered_evidence'])}</p>"
         )
-        rto_md = f"{lab['rto']} {r['rto']}: {lab['ttr']} {fmt_dur(r['ttr_s'])} — **{verdict}**\n"
+        rto_md = f"{md_text(lab['rto'])} {md_text(r['rto'])}: {md_text(lab['ttr'])} {fmt_dur(r['ttr_s'])} — **{md_text(verdict)}**\n"
     md_rows = "\n".join(
-        f"| {r['step_no']} | {r['step']} | {fmt_ts(r['planned_at'], tz)} | {fmt_ts(r['observed_at'], tz)} | "
-        f"{delta(r['delta_s'])} | {status(r['status'])} | `{r['evidence'] or '—'}` |"
+        f"| {r['step_no']} | {md_text(r['step'])} | {fmt_ts(r['planned_at'], tz)} | {fmt_ts(r['observed_at'], tz)} | "
+        f"{delta(r['delta_s'])} | {md_text(status(r['status']))} | {md_code(r['evidence'] or '—')} |"
         for r in steps
     )
-    md = f"## {lab['plan']}\n\n{rto_md}\n"
+    md = f"## {md_text(lab['plan'])}\n\n{rto_md}\n"
     if steps:
         md += (
-            f"| # | {lab['step']} | {lab['planned']} | {lab['observed']} | {lab['delta']} | {lab['status']} | "
-            f"{lab['evidence']} |\n|---|---|---|---|---|---|---|\n{md_rows}\n"
+            f"| # | {md_text(lab['step'])} | {md_text(lab['planned'])} | {md_text(lab['observed'])} | {md_text(lab['delta'])} | "
+            f"{md_text(lab['status'])} | {md_text(lab['evidence'])} |\n|---|---|---|---|---|---|---|\n{md_rows}\n"
         )
     return f'<section id="plan-vs-actual"><h2>{e(lab["plan"])}</h2>{rto_html}{table}</section>', md
 

@@ -361,3 +361,46 @@ def test_big_drill_charts_are_summarized(tmp_path: Path) -> None:
     assert (
         evidence.count("<tr id=") == 1 + 2 * 500
     )  # drill.toml, and down + restored of the 500 outages shown
+
+
+def test_summary_md_is_escaped(tmp_path: Path) -> None:
+    """summary.md goes into a wiki: a drill name, plan step or log line is text there, never markup."""
+    from tests.conftest import Lake
+
+    lake = Lake(tmp_path)
+    name = "<script>alert(1)</script> [x](javascript:alert(2)) | AZ1"
+    step = "<img src=x onerror=alert(3)> power on"
+    toml = (
+        f'name = "{name}"\ntimezone = "Asia/Seoul"\ninjected_at = "2019-01-03T10:25:00+09:00"\n'
+        f'recovered_at = "2019-01-03T11:00:00+09:00"\nrto = "1h"\n'
+        f'[[plan]]\nstep = "{step}"\nat = "10:50"\nmatch = "power on"\n'
+    )
+    d = lake.drill("d", toml=toml, **{"notes.md": "- 10:25 power off\n- 10:50 power on `x` <b>|</b>\n"})
+    lake.ingest(d)
+    write_report(lake.out)
+    md = (lake.out / "report" / "d" / "summary.md").read_text(encoding="utf-8")
+    assert md.startswith("# &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](javascript:alert(2)) \\| AZ1\n"), (
+        md[:200]
+    )
+    assert "| &lt;img src=x onerror=alert(3)&gt; power on |" in md
+    for raw in ("<script", "<img", "<b>"):
+        assert raw not in md, raw
+    assert not re.search(r"(?<!\\)\]\(javascript", md)  # no live link
+
+
+def test_csp_allows_only_the_pages_own_scripts(report: Path) -> None:
+    """No 'unsafe-eval', no 'unsafe-inline' scripts: the CSP names the hash of each inline script of the page
+    (the charts render in Chromium under it: test_pages_render_offline_in_chromium sees no CSP error)."""
+    import base64
+    import hashlib
+
+    for page in (report / "index.html", report / DRILL / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text).group(1)
+        script_src = next(d for d in csp.split("; ") if d.startswith("script-src "))
+        assert "unsafe" not in script_src, script_src
+        scripts = re.findall(r"<script[^>]*>(.*?)</script>", text, flags=re.S)
+        hashes = {
+            f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts
+        }
+        assert set(script_src.split()[1:]) == hashes and len(hashes) == 2
