@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-_ESCAPE = frozenset("\"#%'*/:=?\\{[]^<>|") | frozenset(map(chr, [*range(0x20), 0x7F]))
+_ESCAPE = frozenset("\"#%'*/:=?\\{}[]^<>|") | frozenset(map(chr, [*range(0x20), 0x7F]))
 
 
 def folder(drill: str) -> str:
