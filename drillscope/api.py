@@ -68,9 +68,9 @@ def ingest(
     from drillscope.build import build as _build
     from drillscope.ingest.pipeline import ingest_inputs
 
-    out = Path(out)
+    out, paths = Path(out), _paths(inputs)
     with out_lock(out):
-        results = ingest_inputs(_paths(inputs), out, progress=progress, follow_links=follow_links)
+        results = ingest_inputs(paths, out, progress=progress, follow_links=follow_links)
         _build(out)
     return results
 
@@ -115,9 +115,9 @@ def run(
     from drillscope.ingest.pipeline import ingest_inputs
     from drillscope.reports.render import write_report
 
-    out = Path(out)
+    out, paths = Path(out), _paths(inputs)
     with out_lock(out):
-        files = ingest_inputs(_paths(inputs), out, progress=progress, follow_links=follow_links)
+        files = ingest_inputs(paths, out, progress=progress, follow_links=follow_links)
         built = _build(out, align=align)
         table = summary(out)
         path = write_report(out, None, lang)
@@ -164,6 +164,15 @@ def export(
 
 
 def _paths(inputs: Sequence[PathLike]) -> list[Path]:
+    """The inputs as paths; a missing one stops here, before `--out` is created."""
+    import os
+
+    from drillscope.errors import InputError
+
     if isinstance(inputs, str | Path):  # one path given where a list was meant
         inputs = [inputs]
-    return [Path(p) for p in inputs]
+    paths = [Path(p) for p in inputs]
+    for p in paths:
+        if not os.path.lexists(p):
+            raise InputError(f"{p}: no such file or folder")
+    return paths

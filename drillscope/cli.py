@@ -77,6 +77,13 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
+    except OSError as e:  # the system said no (full disk, read-only --out, a file where a folder goes)
+        if _state["debug"]:
+            raise
+        from drillscope.errors import system_error
+
+        typer.secho(f"error: {system_error(e)}", fg="red", err=True)
+        raise typer.Exit(1) from None
     except Exception as e:  # a bug: still one line, the traceback only with --debug
         if _state["debug"]:
             raise

@@ -28,6 +28,8 @@ def out_lock(out: Path, wait_s: float = 0.0) -> Iterator[None]:
         finally:
             _held[key] -= 1
         return
+    if out.exists() and not out.is_dir():
+        raise DrillscopeError(f"{out}: --out is a file; it must be a folder (created when missing)")
     out.mkdir(parents=True, exist_ok=True)
     path = out / ".drillscope.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

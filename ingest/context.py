@@ -24,6 +24,10 @@ from drillscope.ingest.schema import SCHEMAS
 from drillscope.ingest.signals import Signal, parse_signals
 from drillscope.ingest.wallclock import WallClock
 
+# A line (or a multi-line record) longer than this stops a streamed input: one line is held whole, and a
+# file that is one 2 GiB line would take tens of GiB as Python objects.
+MAX_LINE_BYTES = 128 << 20
+
 
 @dataclass
 class DrillConfig:
@@ -225,6 +229,9 @@ class FileContext:
                     yield from self._yield(pending, last=False)
                 pending, rest = buf[:end], buf[end:]
                 parts, n = [rest], len(rest)
+            if n > size + MAX_LINE_BYTES:  # what is held back has no cut point: one line that long
+                what = "a line end or record head" if cut is not None else "a line end"
+                raise InputError(f"a line runs past {MAX_LINE_BYTES >> 20} MiB without {what}")
         rest = b"".join(parts)
         if rest:
             if pending is not None:

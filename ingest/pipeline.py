@@ -21,6 +21,10 @@ from drillscope.transforms.redact import SecretLines
 
 # Limits (README "Limits"): past them a file is reported as `error`, never read half-way.
 MAX_INPUT_BYTES = 4 * 1024**3  # decompressed size of one input
+# An input a parser needs whole in memory (notes, cf CLI, bosh task consoles, mail, JSON): Python strings and
+# lists of its lines take 15-25 times its size, so 256 MiB stays under ~6 GiB. Larger ones are refused with a
+# clear message; the streaming parsers (bosh_debug, cf_logs, Healthwatch CSV) are not bound by it.
+MAX_WHOLE_BYTES = 256 << 20
 GZIP_MAGIC = b"\x1f\x8b"
 # Inputs up to this size are kept in memory after the first pass (read once); larger ones are read
 # again in blocks by the parsers that stream (bosh_debug, cf_logs, healthwatch CSV), so memory stays
@@ -166,7 +170,7 @@ def _not_read(path: Path, root: Path, follow_links: bool) -> str | None:
     return None
 
 
-def iter_input(path: Path, chunk: int | None = None) -> Iterator[bytes]:
+def iter_input(path: Path, chunk: int | None = None, limit: int | None = None) -> Iterator[bytes]:
     """The file's bytes in chunks, gunzipped when it is gzip (by magic, not by name); a gzip stream that
     decompresses past MAX_INPUT_BYTES or ends early raises InputError (after the chunks before it)."""
     chunk = chunk or CHUNK_BYTES
@@ -193,9 +197,11 @@ def iter_input(path: Path, chunk: int | None = None) -> Iterator[bytes]:
                     raise InputError(f"not a valid gzip file ({e})") from None
                 raw = d.unconsumed_tail
                 total += len(out)
-                if total > MAX_INPUT_BYTES:
+                if total > (limit or MAX_INPUT_BYTES):
+                    what = " read in memory" if limit else ""
                     raise InputError(
-                        f"decompresses past the {MAX_INPUT_BYTES >> 20} MiB limit per input (gzip bomb?)"
+                        f"decompresses past the {(limit or MAX_INPUT_BYTES) >> 20} MiB limit per input{what} "
+                        "(gzip bomb?)"
                     )
                 if out:
                     yield out
@@ -206,10 +212,11 @@ def iter_input(path: Path, chunk: int | None = None) -> Iterator[bytes]:
 
 
 def read_input(path: Path) -> bytes:
-    """The whole file in memory (gunzipped), within MAX_INPUT_BYTES."""
-    if path.stat().st_size > MAX_INPUT_BYTES and not _is_gzip(path):
-        raise InputError(f"larger than the {MAX_INPUT_BYTES >> 20} MiB limit per input read in memory")
-    return b"".join(iter_input(path))
+    """The whole file in memory (gunzipped), within MAX_WHOLE_BYTES (and MAX_INPUT_BYTES)."""
+    limit = min(MAX_WHOLE_BYTES, MAX_INPUT_BYTES)
+    if path.stat().st_size > limit and not _is_gzip(path):
+        raise InputError(f"larger than the {limit >> 20} MiB limit per input read in memory")
+    return b"".join(iter_input(path, limit=limit))
 
 
 def _is_gzip(path: Path) -> bool:
@@ -227,6 +234,11 @@ class Scan:
     head: bytes  # the first PROBE_BYTES bytes, for the probes
     data: bytes | None  # the whole input when it is small (<= STREAM_BYTES), else None
     secret_lines: list[tuple[int, int]] = field(default_factory=list)  # multi-line secrets, redacted whole
+    stamp: tuple[int, int, int] = (
+        0,
+        0,
+        0,
+    )  # size, mtime, inode when it was read: a change means a half-written file
 
 
 def scan_input(path: Path) -> Scan:
@@ -237,6 +249,7 @@ def scan_input(path: Path) -> Scan:
     head = b""
     parts: list[bytes] | None = []
     secrets = SecretLines()
+    stamp = _stamp(path)
     for chunk in iter_input(path):
         h.update(chunk)
         n += len(chunk)
@@ -252,7 +265,19 @@ def scan_input(path: Path) -> Scan:
                 parts = None  # large: parsers stream it (or load it themselves)
     lines = nl + (1 if n and last != b"\n" else 0)
     data = b"".join(parts) if parts is not None else None
-    return Scan(h.hexdigest(), n, lines, head, data, secrets.finish())
+    if _stamp(path) != stamp:
+        raise InputError(CHANGED)
+    return Scan(h.hexdigest(), n, lines, head, data, secrets.finish(), stamp)
+
+
+CHANGED = (
+    "the file changed while it was read (still being written?); none of its rows are kept: ingest it again"
+)
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 ProgressFn = Callable[[str, int], None]
@@ -455,6 +480,11 @@ def _parse_one(
         sink.abort()
         res.status = "error"
         res.message = f"{parser.NAME} parser failed: {type(e).__name__}: {e}"
+        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        return None
+    if _stamp(path) != sc.stamp:  # its rows would mix two versions of the file
+        sink.abort()
+        res.status, res.message = "error", CHANGED
         lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
         return None
     res.parsed_lines, res.ignorable, res.quarantined = (

@@ -257,7 +257,8 @@ def _index(
     mttr = fmt_dur(sum(ttrs) / len(ttrs)) if ttrs else "—"
     comparison_html = _comparison_section(con, drills, lab)
     outs = []
-    if drills.height:
+    # a chart with no TTD or TTR at all has no bars and no size: vl-convert cannot draw it
+    if drills.filter(pl.col("ttd_s").is_not_null() | pl.col("ttr_s").is_not_null()).height:
         outs.append(chart_out("comparison", lab["comparison"], charts.drill_comparison(drills, lab)))
         write_images(outs, folder)
     body = f"""<h1>{e(lab["title"])}</h1>
