@@ -303,6 +303,11 @@ class FileContext:
         self.parsed_lines += parsed
         self.ignorable_lines += ignorable
 
+    def line_time(self, n: int) -> datetime | None:
+        """The instant a line prefix (CI log, `ts`) taken off by the unwrapping layer printed on line n;
+        None for a plain file."""
+        return None
+
     def _stamp(self, table: str, rows: list[dict[str, Any]] | pa.Table) -> pa.Table:
         schema = SCHEMAS[table]
         if isinstance(rows, pa.Table):

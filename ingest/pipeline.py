@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 from drillscope.errors import InputError, NeedDate
 from drillscope.ingest import lake
 from drillscope.ingest.context import DrillConfig, FileContext, decode
 from drillscope.ingest.registry import PROBE_BYTES, detect
 from drillscope.transforms.redact import SecretLines
+from drillscope.ingest.segments import Segment, SegmentContext, cut, same_reader, segment_rows
+from drillscope.ingest.unwrap import Unwrapped, unwrap
 
 # Limits (README "Limits"): past them a file is reported as `error`, never read half-way.
 MAX_INPUT_BYTES = 4 * 1024**3  # decompressed size of one input
@@ -454,6 +457,16 @@ def _parse_one(
         lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
         return None
     parser = detect(decode(head)[0])
+    if sc.data is not None:  # in memory: unwrap it and cut it at its prompts (large inputs are plain logs)
+        try:
+            unw = unwrap(sc.data)
+        except InputError as e:
+            res.status, res.message = "unrecognized", str(e)
+            lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+            return None
+        segs = cut(unw)
+        if _needs_segments(parser, unw, segs):
+            return _parse_segments(cfg, path, rel, sc, unw, segs, res, lake_dir)
     if parser is None:
         res.status, res.message = "unrecognized", "no parser recognizes this content"
         lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
@@ -510,6 +523,101 @@ def _parse_one(
     if sink.earliest is None or sink.latest is None:
         return None
     return sink.earliest, sink.latest
+
+
+# formats read as one document (a mail, JSON, CSV, a director log): never cut at lines that look like prompts
+WHOLE = frozenset({"email", "healthwatch", "bosh_event_log", "bosh_debug"})
+
+
+def _needs_segments(parser: ModuleType | None, unw: Unwrapped, segs: list[Segment]) -> bool:
+    """A file a parser reads as it is stays whole; it is read in segments when it is wrapped (fences,
+    escapes, prefixes, another encoding), when no parser reads it whole, or when its parts are of
+    several kinds."""
+    if parser is not None and parser.NAME in WHOLE:
+        return False
+    if unw.changed or parser is None:
+        return True
+    return any(s.parser is not None and not same_reader(s.parser, parser) for s in segs)
+
+
+def _parse_segments(
+    cfg: DrillConfig,
+    path: Path,
+    rel: str,
+    sc: Scan,
+    unw: Unwrapped,
+    segs: list[Segment],
+    res: FileResult,
+    lake_dir: Path,
+) -> datetime | str | None:
+    """Parse a file segment by segment (ingest/segments.py); its counts are the sums of theirs."""
+    res.lines = unw.lines
+    kinds = sorted({s.source_type for s in segs if s.source_type})
+    if not kinds:
+        res.status = "unrecognized"
+        res.message = "; ".join(
+            ["no parser recognizes this content", *unw.wrappers[:1]][: 1 + bool(unw.wrappers)]
+        )
+        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        return None
+    res.source_type = kinds[0] if len(kinds) == 1 else "session"
+    sink = lake.FileSink(lake_dir, cfg.id, res.sha256)
+    base = FileContext(cfg, rel, path, sc.data, sink)
+    notes: list[str] = []
+    for seg in segs:
+        if seg.parser is None:
+            seg.ignorable = seg.n_lines
+            continue
+        sctx = SegmentContext(base, seg)
+        try:
+            seg.parser.parse(sctx)
+        except NeedDate:
+            sink.abort()
+            return "defer"
+        except Exception as e:  # a parser bug must not lose the run: report it on this file and go on
+            sink.abort()
+            res.status = "error"
+            res.message = f"{seg.parser.NAME} parser failed on lines {seg.first_line}-{seg.last_line}: {type(e).__name__}: {e}"
+            lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+            return None
+        seg.parsed, seg.quarantined = sctx.parsed_lines, sctx.quarantined_lines
+        seg.ignorable = sctx.ignorable_lines + len(seg.wrappers)
+        if seg.parsed + seg.quarantined + seg.ignorable != seg.n_lines:
+            seg.status, seg.why = (
+                "error",
+                (
+                    f"line accounting mismatch: {seg.n_lines} lines != {seg.parsed} parsed + "
+                    f"{seg.quarantined} quarantined + {seg.ignorable} ignorable"
+                ),
+            )
+        elif seg.quarantined:
+            seg.status = "partial"
+        notes.extend(n for n in sctx.notes if n not in notes)
+    res.parsed_lines = sum(s.parsed for s in segs)
+    res.quarantined = sum(s.quarantined for s in segs)
+    res.ignorable = sum(s.ignorable for s in segs)
+    unread = sum(s.n_lines for s in segs if s.status == "unrecognized")
+    if len(segs) > 1 or unread:
+        notes.insert(
+            0,
+            f"{len(segs)} segment(s): "
+            + ", ".join(kinds)
+            + (f"; {unread} line(s) unrecognized" if unread else ""),
+        )
+    notes.extend(unw.wrappers)
+    if sum(s.n_lines for s in segs) != res.lines or any(s.status == "error" for s in segs):
+        res.status = "error"
+        bad = next((s.why for s in segs if s.status == "error"), "segments do not cover the file")
+        notes.insert(0, bad)
+    elif res.quarantined:
+        res.status = "partial"
+        notes.append(f"{res.quarantined} line(s) quarantined")
+    res.message = "; ".join(notes)
+    res.rows = sum(n for t, n in sink.rows.items() if t not in ("quarantine", "ingest_segments"))
+    sink.write("ingest_segments", segment_rows(cfg.id, rel, segs))
+    res.redactions = sink.redactions
+    sink.commit(res.ingest_row())
+    return sink.earliest
 
 
 def _write_drill(cfg: DrillConfig, lake_dir: Path) -> None:

@@ -42,6 +42,23 @@ SCHEMAS: dict[str, pa.Schema] = {
         ],
         prov=False,
     ),
+    # the parts of a file cut at its prompts/fences (ingest/segments.py); their counts add up to the file's
+    "ingest_segments": _schema(
+        [
+            ("source_file", STR),
+            ("first_line", INT),
+            ("last_line", INT),
+            ("source_type", STR),  # NULL when no parser reads the part
+            ("command", STR),  # the command typed at the prompt that opens it
+            ("lines", INT),
+            ("parsed_lines", INT),
+            ("quarantined", INT),
+            ("ignorable", INT),
+            ("status", STR),  # ok | partial | ignorable | unrecognized | error
+            ("message", STR),
+        ],
+        prov=False,
+    ),
     "events": _schema(
         [
             ("ts", TS),

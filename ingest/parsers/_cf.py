@@ -349,6 +349,8 @@ class Session:
             except ValueError:  # `Feb 31 25:61:00`: a garbled prefix, not a time
                 self.quarantine.append((n, f"impossible time in a ts prefix: {text[:15].strip()}", raw))
                 continue
+            if t is None:
+                t = self.ctx.line_time(n)
             s = text.strip()
             if not s:
                 self.ignorable += 1

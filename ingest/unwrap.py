@@ -1,0 +1,382 @@
+"""The unwrapping layer: what operators wrap around a capture, taken off before detection.
+
+An input becomes physical lines (decoded: UTF-8/16 by BOM, UTF-8, CP949; `\\n`, `\\r\\n` or lone `\\r`
+line ends), each rendered the way a terminal showed it (colour, OSC titles, bracketed paste and clear
+sequences dropped; carriage-return redraws and backspaces replayed), with the prefixes CI systems and
+`ts` put before every line taken off (their time kept as the line's clock). Markdown fences, HTML
+`<pre>` blocks, indented code blocks and `> ` quoting become regions; `script(1)` banners, fence markers
+and CI group markers are wrapper lines (ignorable). Every `Line` keeps its number in the original file.
+
+`segments.py` cuts the regions at shell prompts and detects each part.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from drillscope.errors import InputError
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line in the original file
+    text: str  # what the parsers see
+    clock: tuple[str, str] | None = None  # (prefix kind, the time it printed) from a CI/`ts` prefix
+    prefix: str = ""  # the prefix taken off
+
+
+@dataclass
+class Region:
+    """Lines that belong together before prompts are considered: a fence, a quoted block, the rest."""
+
+    lines: list[Line]
+    wrappers: list[int] = field(default_factory=list)  # wrapper lines around/in it (fence markers, ...)
+    kind: str = "text"  # text | fence | pre | indented | quote
+
+
+@dataclass
+class Unwrapped:
+    lines: int  # physical lines of the input
+    encoding: str
+    regions: list[Region]
+    loose: list[int]  # wrapper lines outside any region (script banners, CI markers)
+    wrappers: list[str]  # what was taken off, for `explain` and the file's message
+    changed: bool  # False when the parsers would see the input exactly as it is
+
+
+# -- decoding ------------------------------------------------------------------------------------
+
+
+def decode_input(data: bytes) -> tuple[str, str]:
+    """(text, encoding): a BOM decides (UTF-8, UTF-16 LE/BE), else UTF-8, else CP949 (EUC-KR's superset);
+    anything else is an InputError that says so."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(enc), enc if enc != "utf-8" else "utf-8 (BOM)"
+            except UnicodeDecodeError as e:
+                raise InputError(f"cannot decode: {enc} BOM, then invalid {enc} at byte {e.start}") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        first = e.start
+    try:
+        return data.decode("cp949"), "cp949"
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(3, len(text) // 1000):  # a stray byte in a UTF-8 capture: read it, say so
+        return text, f"utf-8 ({bad} invalid byte(s) replaced)"
+    raise InputError(
+        f"cannot decode: neither UTF-8 (invalid byte 0x{data[first]:02x} at {first}), UTF-16 with a BOM"
+        " nor CP949/EUC-KR"
+    ) from None
+
+
+def physical_lines(text: str) -> list[str]:
+    """Lines without their terminator; a text with no `\\n` but `\\r` line ends (classic Mac) splits at `\\r`."""
+    if "\n" not in text and "\r" in text.rstrip("\r"):
+        parts = text.split("\r")
+    else:
+        parts = text.split("\n")
+        parts = [p[:-1] if p.endswith("\r") else p for p in parts]
+    if parts and parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+# -- the terminal: what a line looked like on the screen ------------------------------------------
+
+# CSI (colour, erase, cursor, bracketed paste `ESC[?2004h`), OSC (`ESC ] 0;title BEL` or `ESC \\`), and
+# the two-character escapes (`ESC c` reset, `ESC =`, charset selection `ESC ( B`)
+_ESC = re.compile(
+    r"\x1b(?:\[(?P<csi>[0-9;?<>=!]*)(?P<fin>[@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[()][0-9A-Za-z]|[@-Z\\-_=>c78])"
+)
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def render(s: str) -> str:
+    """A line as the terminal left it: escapes dropped, `\\r` returns to column 0 and later text overwrites
+    (progress redraws), backspace moves back, `ESC[K` erases to the end of the line."""
+    if not _CTRL.search(s):
+        return s
+    buf: list[str] = []
+    col = 0
+    i = 0
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if c == "\x1b":
+            m = _ESC.match(s, i)
+            if m is None:
+                i += 1
+                continue
+            if m.group("fin") == "K":  # erase in line: 0/none to the end, 1 to the start, 2 all
+                arg = m.group("csi") or "0"
+                if arg in ("0", ""):
+                    del buf[col:]
+                elif arg == "2":
+                    buf = [" "] * col
+            elif m.group("fin") == "G":  # cursor to column N
+                col = max(int(m.group("csi") or 1) - 1, 0)
+            elif m.group("fin") == "C":  # cursor forward N
+                col += int(m.group("csi") or 1) if m.group("csi", "fin")[0].isdigit() else 1
+            i = m.end()
+            continue
+        if c == "\r":
+            col = 0
+        elif c == "\b":
+            col = max(col - 1, 0)
+        elif c == "\t" or c >= " " and c != "\x7f":
+            if col < len(buf):
+                buf[col] = c
+            else:
+                buf.extend(" " * (col - len(buf)))
+                buf.append(c)
+            col += 1
+        i += 1
+    return "".join(buf).rstrip("\r")
+
+
+# -- line prefixes added by CI systems and tools ----------------------------------------------------
+
+# kind -> pattern of the prefix; group `t` is the time it carries
+PREFIXES: dict[str, re.Pattern[str]] = {
+    # Azure DevOps / GitHub Actions: 7 fractional digits and Z (cf logs lines carry an offset instead)
+    "azure": re.compile(r"^(?P<t>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z) ?"),
+    # Jenkins timestamper (ISO in brackets, or the elapsed/local clock `HH:MM:SS `)
+    "jenkins": re.compile(r"^\[(?P<t>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)\] ?"),
+    # (not `08:41:15 | ...`: an early CLI v2 event line)
+    "jenkins_clock": re.compile(r"^(?P<t>\d{2}:\d{2}:\d{2}) (?!\| )"),
+    # moreutils `ts` default format `%b %d %H:%M:%S`
+    "ts": re.compile(
+        r"^(?P<t>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2})(?: |$)"
+    ),
+}
+# GitHub Actions / Azure workflow commands and log groups, GitLab's collapsible sections
+_CI_MARKER = re.compile(
+    r"^(?:##\[(?:group|endgroup|section|command|debug)\].*|##\[(?:warning|error)\]|section_(?:start|end):\d+:\S*)$"
+)
+_CI_INLINE = re.compile(r"^##\[(?:warning|error|notice)\]")
+
+
+def _strip_prefixes(lines: list[Line], wrappers: list[str]) -> None:
+    nonblank = [ln for ln in lines if ln.text.strip()]
+    if not nonblank:
+        return
+    for kind, rx in PREFIXES.items():
+        hits = sum(1 for ln in nonblank if rx.match(ln.text))
+        if hits < 2 or hits < 0.6 * len(nonblank):
+            continue
+        for ln in lines:
+            if m := rx.match(ln.text):
+                ln.clock, ln.prefix = (kind, m.group("t")), m.group(0)
+                ln.text = ln.text[m.end() :]
+        wrappers.append(f"{kind} line prefixes")
+        return
+
+
+# -- script(1), CI markers -------------------------------------------------------------------------
+
+_SCRIPT = re.compile(r"^Script (?:started|done) on \S.*$")
+
+
+def _is_wrapper(text: str) -> bool:
+    return bool(_SCRIPT.match(text) or _CI_MARKER.match(text))
+
+
+# -- documents: Markdown and HTML ------------------------------------------------------------------
+
+_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?(?:> ?)*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*)$"
+)
+_PRE_OPEN = re.compile(r"<pre\b[^>]*>", re.I)
+_PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_QUOTE = re.compile(r"^ {0,3}> ?")
+_INDENTED = re.compile(r"^(?: {2,}|\t)\S")
+
+
+def _regions(lines: list[Line], wrappers: list[str]) -> list[Region]:
+    """Fences and `<pre>` blocks become regions of their own (their markers wrapper lines); outside
+    them, runs of indented lines (code blocks, pastes inside list items) and of `> ` quoted lines too."""
+    out: list[Region] = []
+    text: list[Line] = []
+
+    def flush_text() -> None:
+        if text:
+            out.extend(_split_text(list(text)))
+            text.clear()
+
+    i = 0
+    n = len(lines)
+    fences = pres = 0
+    while i < n:
+        ln = lines[i]
+        m = _FENCE.match(ln.text)
+        if m:
+            flush_text()
+            fences += 1
+            indent, fence = m.group("indent"), m.group("fence")
+            body: list[Line] = []
+            j = i + 1
+            close = None
+            while j < n:
+                c = _FENCE.match(lines[j].text)
+                if (
+                    c
+                    and c.group("fence")[0] == fence[0]
+                    and len(c.group("fence")) >= len(fence)
+                    and not c.group("info").strip()
+                ):
+                    close = j
+                    break
+                body.append(Line(lines[j].no, _strip_indent(lines[j].text, indent), lines[j].clock))
+                j += 1
+            reg = Region(_dedent(body), [ln.no] + ([lines[close].no] if close is not None else []), "fence")
+            out.append(reg)
+            i = (close if close is not None else j) + 1
+            continue
+        if _PRE_OPEN.search(ln.text):
+            flush_text()
+            pres += 1
+            body = []
+            j = i
+            while j < n:
+                t = lines[j].text
+                if j == i:
+                    t = t[_PRE_OPEN.search(t).end() :]  # type: ignore[union-attr]
+                end = _PRE_CLOSE.search(t)
+                if end:
+                    t = t[: end.start()]
+                body.append(Line(lines[j].no, html.unescape(_TAG.sub("", t)), lines[j].clock))
+                if end:
+                    break
+                j += 1
+            out.append(Region(body, [], "pre"))
+            i = j + 1
+            continue
+        text.append(ln)
+        i += 1
+    flush_text()
+    if fences:
+        wrappers.append(f"{fences} Markdown fence(s)")
+    if pres:
+        wrappers.append(f"{pres} HTML <pre> block(s)")
+    return out
+
+
+def _strip_indent(s: str, indent: str) -> str:
+    """A fenced line without the fence's own indentation (list item, quote)."""
+    width = len(indent.expandtabs(4)) if indent.strip(" \t>") else None
+    if ">" in indent:
+        s = re.sub(r"^ {0,3}(?:> ?)+", "", s)
+        indent = indent.replace(">", "").rstrip(" ")
+    if width is None:
+        width = len(indent.expandtabs(4))
+    k = 0
+    while k < len(s) and k < width and s[k] in " \t":
+        k += 1
+    return s[k:]
+
+
+def _dedent(lines: list[Line]) -> list[Line]:
+    """Lines without the leading whitespace they all share (an indented block, a list item's paste)."""
+    nonblank = [ln.text for ln in lines if ln.text.strip()]
+    if not nonblank:
+        return lines
+    k = 0
+    first = nonblank[0]
+    while k < len(first) and first[k] in " \t" and all(len(t) > k and t[k] == first[k] for t in nonblank):
+        k += 1
+    if k == 0:
+        return lines
+    return [Line(ln.no, ln.text[k:] if ln.text.strip() else "", ln.clock) for ln in lines]
+
+
+def _split_text(lines: list[Line]) -> list[Region]:
+    """Outside fences: `> ` quoted runs and indented runs (after a blank line) are regions of their own."""
+    out: list[Region] = []
+    cur: list[Line] = []
+    kind = "text"
+
+    def flush() -> None:
+        nonlocal cur
+        if cur:
+            if kind == "quote":
+                body = [Line(ln.no, _QUOTE.sub("", ln.text, count=1), ln.clock) for ln in cur]
+                out.append(Region(_dedent(body), [], kind))
+            else:
+                out.append(Region(_dedent(cur) if kind == "indented" else cur, [], kind))
+        cur = []
+
+    prev_blank = True
+    for ln in lines:
+        t = ln.text
+        if not t.strip():
+            cur.append(ln)
+            prev_blank = True
+            continue
+        if _QUOTE.match(t) and not t.lstrip().startswith(">>"):
+            k = "quote"
+        elif _INDENTED.match(t) and (kind == "indented" or prev_blank):
+            k = "indented"
+        else:
+            k = "text"
+        if k != kind:
+            # the blank lines before a new kind stay with the old one
+            flush()
+            kind = k
+        cur.append(ln)
+        prev_blank = False
+    flush()
+    return out
+
+
+def _looks_like_document(lines: list[Line]) -> bool:
+    return any(_FENCE.match(ln.text) for ln in lines) or any(_PRE_OPEN.search(ln.text) for ln in lines[:2000])
+
+
+# -- all of it -------------------------------------------------------------------------------------
+
+
+def unwrap(data: bytes) -> Unwrapped:
+    """The input's lines, rendered and unprefixed, cut into regions. InputError when it cannot be decoded."""
+    text, encoding = decode_input(data)
+    raw = physical_lines(text)
+    wrappers: list[str] = []
+    if encoding != "utf-8":
+        wrappers.append(f"decoded as {encoding}")
+    if "\r" in text and "\n" not in text:
+        wrappers.append("lone CR line ends")
+    lines = [Line(i, render(s)) for i, s in enumerate(raw, 1)]
+    rendered = sum(1 for ln, s in zip(lines, raw, strict=True) if ln.text != s)
+    if rendered:
+        wrappers.append(f"terminal escapes/redraws on {rendered} line(s)")
+    _strip_prefixes(lines, wrappers)
+    marks = [ln for ln in lines if _is_wrapper(ln.text)]
+    wrapper_nos = {ln.no for ln in marks}
+    kept = []
+    for ln in lines:
+        if ln.no in wrapper_nos:
+            continue
+        if _CI_INLINE.match(ln.text):  # `##[warning]message`: the message stays
+            ln.text = _CI_INLINE.sub("", ln.text)
+        kept.append(ln)
+    if marks:
+        wrappers.append(f"{len(marks)} script/CI marker line(s)")
+    if _looks_like_document(kept):
+        regions = _regions(kept, wrappers)
+    else:
+        regions = _split_text(kept) if any(_QUOTE.match(ln.text) for ln in kept[:50]) else [Region(kept)]
+    # the parsers decode UTF-8 (BOM or not) and CP949 themselves: only other changes need this layer
+    plain_encoding = encoding.startswith(("utf-8", "cp949"))
+    # and the cf parsers read `ts` prefixes themselves
+    own = sum(1 for w in wrappers if w == "ts line prefixes") + (
+        1 if plain_encoding and encoding != "utf-8" else 0
+    )
+    changed = len(wrappers) > own or not plain_encoding or len(regions) != 1 or regions[0].kind != "text"
+    return Unwrapped(len(raw), encoding, regions, sorted(wrapper_nos), wrappers, changed)
