@@ -163,6 +163,14 @@ def export(
         return _export(out, fmt, list(drills) if drills else None)
 
 
+def explain(path: PathLike) -> str:
+    """How ingest reads one file: what is taken off, its segments and kinds, and for a part no parser
+    reads, what each parser looked for (`drillscope explain`). Reads the file only."""
+    from drillscope.ingest.explain import explain as _explain
+
+    return _explain(Path(path))
+
+
 def _paths(inputs: Sequence[PathLike]) -> list[Path]:
     """The inputs as paths; a missing one stops here, before `--out` is created."""
     import os

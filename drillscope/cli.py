@@ -161,6 +161,24 @@ def _print_audits(res: Any, quiet: bool = False) -> None:
         con.print(f"built {res.db} ({sum(res.tables.values())} lake rows, {res.violations} audit violations)")
 
 
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Exit 1 when a file is unrecognized or a line is quarantined.")
+]
+
+
+def _coverage(results: list, strict: bool) -> bool:
+    """Print the coverage line (and, with --strict, what it refuses); True when --strict refuses."""
+    from drillscope.ingest.coverage import coverage_line, strict_failures
+
+    typer.echo(coverage_line(results))
+    if not strict:
+        return False
+    fails = strict_failures(results)
+    for f in fails:
+        typer.secho(f"strict: {f}", fg="red", err=True)
+    return bool(fails)
+
+
 @app.command()
 def ingest(
     inputs: Annotated[
@@ -168,6 +186,7 @@ def ingest(
     ],
     out: OutOpt = DEFAULT_OUT,
     follow_links: FollowOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Parse captures into the Parquet lake (`OUT/lake`) and refresh the database.
 
@@ -184,7 +203,8 @@ def ingest(
     with _errors(), _bar(inputs, follow_links) as progress:
         results = api.ingest(inputs, out, progress=progress, follow_links=follow_links)
     _print_files(results)
-    if any(r.status == "error" for r in results):
+    refused = _coverage(results, strict)
+    if refused or any(r.status == "error" for r in results):
         raise typer.Exit(1)
 
 
@@ -212,6 +232,7 @@ def run(
     lang: LangOpt = "en",
     align: AlignOpt = False,
     follow_links: FollowOpt = False,
+    strict: StrictOpt = False,
 ) -> None:
     """The main job: ingest + build + report, then a summary per drill and the report's path.
 
@@ -232,8 +253,25 @@ def run(
     for drill, note in notes:  # a line of its own: the table is wide already
         typer.echo(f"note: {drill}: {note}")
     typer.echo(f"report: {res.report}")
-    if not res.ok:
+    refused = _coverage(res.files, strict)
+    if refused or not res.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def explain(file: Annotated[Path, typer.Argument(help="One input file.")]) -> None:
+    """Show how a file is read: what was taken off (fences, escapes, prefixes), its segments and their
+    kinds, and for a part no parser reads, what each parser looked for.
+
+    Example: `drillscope explain ~/drills/2019-01-03-az1/session.log`
+    """
+    from drillscope import api
+    from drillscope.errors import UsageError
+
+    with _errors():
+        if not file.is_file():
+            raise UsageError(f"{file}: not a file")
+        typer.echo(api.explain(file))
 
 
 @app.command()

@@ -52,6 +52,7 @@ class FileResult:
     status: str = "ok"
     message: str = ""
     also_seen_as: list[str] = field(default_factory=list)
+    unrecognized_lines: int = 0  # lines no parser reads: the whole file when unrecognized, else its parts
 
     def ingest_row(self) -> dict:
         return {
@@ -465,7 +466,7 @@ def _parse_one(
             lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
             return None
         segs = cut(unw)
-        if _needs_segments(parser, unw, segs):
+        if needs_segments(parser, unw, segs):
             return _parse_segments(cfg, path, rel, sc, unw, segs, res, lake_dir)
     if parser is None:
         res.status, res.message = "unrecognized", "no parser recognizes this content"
@@ -529,7 +530,7 @@ def _parse_one(
 WHOLE = frozenset({"email", "healthwatch", "bosh_event_log", "bosh_debug"})
 
 
-def _needs_segments(parser: ModuleType | None, unw: Unwrapped, segs: list[Segment]) -> bool:
+def needs_segments(parser: ModuleType | None, unw: Unwrapped, segs: list[Segment]) -> bool:
     """A file a parser reads as it is stays whole; it is read in segments when it is wrapped (fences,
     escapes, prefixes, another encoding), when no parser reads it whole, or when its parts are of
     several kinds."""
@@ -593,10 +594,18 @@ def _parse_segments(
         elif seg.quarantined:
             seg.status = "partial"
         notes.extend(n for n in sctx.notes if n not in notes)
+    sink.write("ingest_segments", segment_rows(cfg.id, rel, segs))
+    try:
+        sink.flush()  # the sink writes in a thread of its own: its errors are this input's
+    except Exception as e:
+        sink.abort()
+        res.status, res.message = "error", f"cannot write the rows: {type(e).__name__}: {e}"
+        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        return None
     res.parsed_lines = sum(s.parsed for s in segs)
     res.quarantined = sum(s.quarantined for s in segs)
     res.ignorable = sum(s.ignorable for s in segs)
-    unread = sum(s.n_lines for s in segs if s.status == "unrecognized")
+    unread = res.unrecognized_lines = sum(s.n_lines for s in segs if s.status == "unrecognized")
     if len(segs) > 1 or unread:
         notes.insert(
             0,
@@ -613,8 +622,7 @@ def _parse_segments(
         res.status = "partial"
         notes.append(f"{res.quarantined} line(s) quarantined")
     res.message = "; ".join(notes)
-    res.rows = sum(n for t, n in sink.rows.items() if t not in ("quarantine", "ingest_segments"))
-    sink.write("ingest_segments", segment_rows(cfg.id, rel, segs))
+    res.rows = sum(n for t, n in sink.rows.items() if t not in ("quarantine", "log_lines", "ingest_segments"))
     res.redactions = sink.redactions
     sink.commit(res.ingest_row())
     return sink.earliest

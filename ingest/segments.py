@@ -177,7 +177,24 @@ def cut(unwrapped: Unwrapped) -> list[Segment]:
         _place(segs, no)
     for s in segs:
         detect(s)
+    _more_notes(segs)
     return _join(segs)
+
+
+def _more_notes(segs: list[Segment]) -> None:
+    """In a notes file cut by its fences, a part with a single timed line (`- 11:20 복구 확인`) is a note too
+    (alone, a file needs two such lines to be taken for notes)."""
+    notes = next((s.parser for s in segs if s.source_type == "notes"), None)
+    if notes is None:
+        return
+    for s in segs:
+        if (
+            s.status == "unrecognized"
+            and s.command is None
+            and notes._timed_lines([ln.text for ln in s.lines])
+        ):
+            s.parser, s.status, s.why = notes, "ok", ""
+            s.tried.append((notes.NAME, "accepted (a timed line in a notes file)"))
 
 
 def _place(segs: list[Segment], no: int) -> None:

@@ -184,6 +184,28 @@ def _strip_prefixes(lines: list[Line], wrappers: list[str]) -> None:
 _SCRIPT = re.compile(r"^Script (?:started|done) on \S.*$")
 
 
+_RUN_GROUP = re.compile(r"^##\[group\]Run (?P<cmd>\S.*)$")
+
+
+def _ci_steps(lines: list[Line]) -> None:
+    """A GitHub Actions step opens with `##[group]Run <command>` and echoes its script and environment up
+    to `##[endgroup]`: the header becomes the prompt of the step's output, the echo a wrapper."""
+    i = 0
+    while i < len(lines):
+        m = _RUN_GROUP.match(lines[i].text)
+        if m is None:
+            i += 1
+            continue
+        j = next((k for k in range(i + 1, len(lines)) if lines[k].text.startswith("##[endgroup]")), None)
+        if j is None:
+            i += 1
+            continue
+        lines[i].text = f"$ {m.group('cmd')}"
+        for k in range(i + 1, j):
+            lines[k].text = "##[command]" + lines[k].text  # echoed script: a wrapper line
+        i = j + 1
+
+
 def _is_wrapper(text: str) -> bool:
     return bool(_SCRIPT.match(text) or _CI_MARKER.match(text))
 
@@ -357,6 +379,7 @@ def unwrap(data: bytes) -> Unwrapped:
     if rendered:
         wrappers.append(f"terminal escapes/redraws on {rendered} line(s)")
     _strip_prefixes(lines, wrappers)
+    _ci_steps(lines)
     marks = [ln for ln in lines if _is_wrapper(ln.text)]
     wrapper_nos = {ln.no for ln in marks}
     kept = []

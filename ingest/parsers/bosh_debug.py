@@ -61,6 +61,7 @@ import polars as pl
 from drillscope.ingest.context import FileContext
 
 NAME = "bosh_debug"
+LOOKS_FOR = "director log records (`D, [2019-01-03T01:25:00.123456 #1234] [task:N] DEBUG -- …`) or health_monitor.log lines (`I, [...]  INFO : …`)"
 
 SAMPLE = """\
 I, [2019-01-03T01:51:27.802301 #7262] [0x2ae3b3a0c8d4]  INFO -- TaskHelper: Enqueuing task: 1234

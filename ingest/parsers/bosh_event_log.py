@@ -22,6 +22,7 @@ from drillscope.ingest.parsers.bosh.common import (
 from drillscope.ingest.terminal import strip_ansi
 
 NAME = "bosh_event_log"
+LOOKS_FOR = 'one JSON object per line with "time", "stage", "task" (`bosh task N --event`)'
 
 SAMPLE = """\
 {"time":1546480288,"stage":"Applying problem resolutions","tags":[],"total":16,"task":"VM for 'diego_cell/0a1b2c3d-0000-4000-8000-000000000001 (0)' with cloud ID 'vm-1' is not responding. (unresponsive_agent 269): Reboot VM","index":1,"state":"started","progress":0}

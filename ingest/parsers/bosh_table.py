@@ -58,6 +58,7 @@ from drillscope.ingest.terminal import prompt_command, strip_ansi
 from drillscope.ingest.wallclock import CaptureClock, first_date, read_date
 
 NAME = "bosh_table"
+LOOKS_FOR = "a BOSH table header (`Instance  Process State  AZ  IPs …`, `ID  State  Started At …`), `--json` tables or tab-separated rows"
 
 SAMPLE = """\
 Using environment '10.10.16.5' as client 'ops_manager'

@@ -50,6 +50,7 @@ from drillscope.ingest.terminal import strip_ansi
 from drillscope.ingest.wallclock import roll_days
 
 NAME = "bosh_task"
+LOOKS_FOR = "a first line `Using environment …`, `Task N` or `Task N | HH:MM:SS | …`, then an event line, a `Task N Started` footer or a cck problem table"
 
 SAMPLE = """\
 Using environment '10.10.16.5' as client 'ops_manager'

@@ -16,6 +16,7 @@ from drillscope.ingest.context import FileContext
 from drillscope.ingest.parsers import _cf
 
 NAME = "cf_cli"
+LOOKS_FOR = "a cf command at a prompt or cf output (`Pushing app …`, `API endpoint:`, `FAILED`, a CF_TRACE `REQUEST:`)"
 
 SAMPLE = """\
 ===== Thu Jan  3 10:29:49 KST 2019 =====

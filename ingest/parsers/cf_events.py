@@ -21,6 +21,7 @@ from drillscope.ingest.context import FileContext
 from drillscope.ingest.parsers import _cf
 
 NAME = "cf_events"
+LOOKS_FOR = "a `cf events` table (`time  event  actor  description`) or `/v2/events`, `/v3/audit_events` JSON"
 
 SAMPLE = """\
 [drill@jumpbox-01 ~]$ date

@@ -26,6 +26,7 @@ from drillscope.ingest.context import FileContext, decode, split_lines
 from drillscope.ingest.parsers import _cf
 
 NAME = "cf_logs"
+LOOKS_FOR = "`cf logs` lines (`2019-01-03T10:25:01.42+0900 [RTR/1] OUT …`)"
 
 SAMPLE = """\
 Retrieving logs for app order-api in org drill-org / space drill-space as drill-operator...

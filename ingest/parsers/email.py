@@ -40,6 +40,7 @@ from typing import Any
 from drillscope.ingest.context import FileContext
 
 NAME = "email"
+LOOKS_FOR = "mail headers (`From:`, `Subject:`, `Date:`, `Received:`) or an mbox `From ` line"
 
 SAMPLE = """\
 Return-Path: <pcf-event-alerts@example.co.kr>

@@ -41,6 +41,7 @@ from drillscope.ingest.context import FileContext
 from drillscope.ingest.parsers.email import looks_like_mail
 
 NAME = "notes"
+LOOKS_FOR = "two or more timed note lines (`- 10:25 power off`, `- 10시 25분 …`)"
 
 SAMPLE = """\
 #### 1.3.3. Test결과

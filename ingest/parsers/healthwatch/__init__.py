@@ -25,6 +25,9 @@ from drillscope.ingest.context import FileContext
 from drillscope.ingest.parsers.healthwatch import csv_export, json_export, nozzle
 
 NAME = "healthwatch"
+LOOKS_FOR = (
+    "Healthwatch/Prometheus JSON (`resultType`, Log Cache envelopes), nozzle text or a metrics CSV header"
+)
 
 SAMPLE = """\
 {
