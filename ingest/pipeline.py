@@ -550,7 +550,7 @@ def _parse_segments(
     segs: list[Segment],
     res: FileResult,
     lake_dir: Path,
-) -> datetime | str | None:
+) -> tuple[datetime, datetime] | str | None:
     """Parse a file segment by segment (ingest/segments.py); its counts are the sums of theirs."""
     res.lines = unw.lines
     kinds = sorted({s.source_type for s in segs if s.source_type})
@@ -593,7 +593,7 @@ def _parse_segments(
             )
         elif seg.quarantined:
             seg.status = "partial"
-        notes.extend(n for n in sctx.notes if n not in notes)
+        notes.extend(n for n in sctx.notes + sctx.clock.notes() if n not in notes)
     sink.write("ingest_segments", segment_rows(cfg.id, rel, segs))
     try:
         sink.flush()  # the sink writes in a thread of its own: its errors are this input's
@@ -625,7 +625,9 @@ def _parse_segments(
     res.rows = sum(n for t, n in sink.rows.items() if t not in ("quarantine", "log_lines", "ingest_segments"))
     res.redactions = sink.redactions
     sink.commit(res.ingest_row())
-    return sink.earliest
+    if sink.earliest is None or sink.latest is None:
+        return None
+    return sink.earliest, sink.latest
 
 
 def _write_drill(cfg: DrillConfig, lake_dir: Path) -> None:

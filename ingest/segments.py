@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from drillscope.ingest.context import FileContext
 from drillscope.ingest.registry import PROBE_BYTES, parsers
+from drillscope.ingest.terminal import PROMPT
 from drillscope.ingest.unwrap import Line, Unwrapped
 
 # -- prompts ---------------------------------------------------------------------------------------
@@ -32,23 +33,25 @@ KNOWN_WORDS = (
     r"|grep|jq|watch|while|for|until|uaac|om|kubectl|ssh|cd|echo|export|sleep|clear|exit|ping|dig|nslookup|"
     r"mail|mailx|s-nail|mutt|script|tmux|screen|sudo|time|history|vi|vim|nano|gunzip|zcat|python3?)\b"
 )
-_STRICT = [
-    re.compile(r"^\[[^\]\n]{1,80}\][$#] ?(?P<cmd>.*)$"),  # [ops@jumpbox ~]$ , [root@host dir]#
-    re.compile(
-        r"^(?:\([\w.-]+\) )?[\w.-]+@[\w.-]+(?::[^\s$#]*)?(?: [^\s$#%]+)?[$#%] (?P<cmd>.*)$"
-    ),  # user@host:~$
+_WINDOWS = [
     re.compile(r"^PS [A-Za-z]:\\[^>]*> ?(?P<cmd>.*)$"),  # PS C:\>
     re.compile(r"^[A-Za-z]:\\[^>]*>(?P<cmd>\S.*)$"),  # C:\Users\x>cf push
-    re.compile(r"^\$(?: (?P<cmd>.*))?$"),  # $ cmd, a bare $
 ]
+_KNOWN = re.compile(rf"^{_VARS}{KNOWN_WORDS}")
 # any short prompt (`BOSH (dev04) $ `, `❯ `, `± |master ✗| → `, `# `, a timestamped `[…]> `) before a
 # command drillscope knows
 _GENERIC = re.compile(rf"^(?P<p>.{{0,80}}?[$#%>❯→»]) (?P<cmd>{_VARS}{KNOWN_WORDS}.*)$")
 
 
 def prompt_command(text: str) -> str | None:
-    """The command typed at a prompt line ('' for a bare prompt), or None when the line is no prompt."""
-    for rx in _STRICT:
+    """The command typed at a prompt line ('' for a bare prompt), or None when the line is no prompt.
+    A bare `#` or `>` is a prompt only before a command drillscope knows (else a heading, a quote)."""
+    if m := PROMPT.match(text):
+        cmd = (m.group("cmd") or "").strip()
+        if m.group("bare") in ("#", ">") and not _KNOWN.match(cmd):
+            return None
+        return cmd
+    for rx in _WINDOWS:
         if m := rx.match(text):
             return (m.group("cmd") or "").strip()
     if m := _GENERIC.match(text):
@@ -350,10 +353,10 @@ class SegmentContext(FileContext):
                     .replace(microsecond=int((frac + "000000")[:6]) if frac else 0)
                 )
             if kind == "jenkins_clock":
-                return self.near_drill(time.fromisoformat(s))
+                return self.clock.place(time.fromisoformat(s))
             if kind == "ts":
-                d = datetime.strptime(f"{self.need_date().year} {' '.join(s.split())}", "%Y %b %d %H:%M:%S")
-                return self.local(d)
+                d = datetime.strptime(f"2000 {' '.join(s.split())}", "%Y %b %d %H:%M:%S")
+                return self.clock.place_year(d.month, d.day, d.time())
         except ValueError:
             return None
         return None

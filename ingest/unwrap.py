@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from drillscope.errors import InputError
+from drillscope.ingest.terminal import ESCAPE
 
 
 @dataclass
@@ -90,11 +91,6 @@ def physical_lines(text: str) -> list[str]:
 
 # -- the terminal: what a line looked like on the screen ------------------------------------------
 
-# CSI (colour, erase, cursor, bracketed paste `ESC[?2004h`), OSC (`ESC ] 0;title BEL` or `ESC \\`), and
-# the two-character escapes (`ESC c` reset, `ESC =`, charset selection `ESC ( B`)
-_ESC = re.compile(
-    r"\x1b(?:\[(?P<csi>[0-9;?<>=!]*)(?P<fin>[@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[()][0-9A-Za-z]|[@-Z\\-_=>c78])"
-)
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -110,20 +106,23 @@ def render(s: str) -> str:
     while i < n:
         c = s[i]
         if c == "\x1b":
-            m = _ESC.match(s, i)
+            m = ESCAPE.match(s, i)
             if m is None:
                 i += 1
                 continue
-            if m.group("fin") == "K":  # erase in line: 0/none to the end, 1 to the start, 2 all
-                arg = m.group("csi") or "0"
-                if arg in ("0", ""):
-                    del buf[col:]
-                elif arg == "2":
-                    buf = [" "] * col
-            elif m.group("fin") == "G":  # cursor to column N
-                col = max(int(m.group("csi") or 1) - 1, 0)
-            elif m.group("fin") == "C":  # cursor forward N
-                col += int(m.group("csi") or 1) if m.group("csi", "fin")[0].isdigit() else 1
+            seq = m.group(0)
+            if seq[1:2] == "[" and seq[-1] in "KGC":
+                arg = seq[2:-1]
+                n_arg = int(arg) if arg.isdigit() else None
+                if seq[-1] == "K":  # erase in line: 0/none to the end, 2 all
+                    if n_arg in (None, 0):
+                        del buf[col:]
+                    elif n_arg == 2:
+                        buf = [" "] * col
+                elif seq[-1] == "G":  # cursor to column N
+                    col = max((n_arg or 1) - 1, 0)
+                else:  # cursor forward N
+                    col += n_arg or 1
             i = m.end()
             continue
         if c == "\r":
