@@ -136,6 +136,7 @@ def _drill_page(
     findings_html, findings_md = _findings_section(con, drill, tz, lab)
     plan_html, plan_md = _plan_section(con, drill, tz, lab)
     skew_html = skew_section(con, drill, tz, lab)
+    coverage_html = _coverage_section(con, drill, lab)
     body = f"""<p><a href="../index.html">← {e(lab["back"])}</a></p>
 <h1>{e(d["name"])}</h1>
 <p class=sub>{e(lab["foundation"])}: {e(d["foundation"])} · {e(d["fault"] or "")} · {e(lab["zone"])} {e(tz)}</p>
@@ -148,6 +149,7 @@ def _drill_page(
 <h2>{e(lab["timeline"])}</h2>{tl_table}
 <h2>{e(lab["evidence"])}</h2>{ev_table}
 {skew_html}
+{coverage_html}
 <p class=sub>{e(lab["generated"])}</p>"""
     page = html_page(f"{d['name']} — {lab['title']}", body, outs, lang)
 
@@ -310,6 +312,19 @@ def _signals_section(con: duckdb.DuckDBPyConnection, drill: str, lab: Labels) ->
         f"{md_text(lab['failed'])} |\n|---|---|---|---|---|---|\n{md_rows}\n"
     )
     return html, md
+
+
+def _coverage_section(con: duckdb.DuckDBPyConnection, drill: str, lab: Labels) -> str:
+    """Per file of the drill: its kind, lines read, quarantined, unrecognized, and why."""
+    rows = list(_q(con, "coverage", drill).iter_rows(named=True))
+    heads = ("cov_file", "cov_kind", "cov_read", "cov_quarantined", "cov_unrecognized", "cov_why")
+    trs = "".join(
+        f'<tr class="cov-{e(r["status"])}"><td>{e(r["source_file"])}</td><td>{e(r["kind"])} ({e(r["status"])})</td>'
+        f"<td>{r['lines_read']}</td><td>{r['quarantined']}</td><td>{r['unrecognized']}</td><td>{e(r['why'])}</td></tr>"
+        for r in rows
+    )
+    ths = "".join(f"<th>{e(lab.get(h, h))}</th>" for h in heads)
+    return f'<section id="coverage"><h2>{e(lab["coverage"])}</h2><table id="coverage-table"><tr>{ths}</tr>{trs}</table></section>'
 
 
 def _findings_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: Labels) -> tuple[str, str]:

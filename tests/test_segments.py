@@ -242,3 +242,24 @@ def test_coverage_line_strict_and_explain(tmp_path: Path) -> None:
     res = runner.invoke(app, ["explain", str(d / "todo.txt")])
     assert "  lines 1-2: - (unrecognized)" in res.output
     assert "    notes: declined: looks for two or more timed note lines" in res.output
+
+
+def test_report_has_a_coverage_section(tmp_path: Path) -> None:
+    from drillscope import api
+
+    d = tmp_path / "cov"
+    d.mkdir()
+    (d / "drill.toml").write_text(TOML.format(id="cov"), encoding="utf-8")
+    shutil.copy(WRAPPED / "bosh.tmux.log", d)
+    (d / "todo.txt").write_text("call the network team\nask about the AZ1 PDU\n", encoding="utf-8")
+    res = api.run([d], tmp_path / "out")
+    page = (res.report.parent / "cov" / "index.html").read_text(encoding="utf-8")
+    assert '<section id="coverage"><h2>Files read</h2>' in page
+    assert (
+        '<tr class="cov-unrecognized"><td>todo.txt</td><td>- (unrecognized)</td><td>0</td><td>0</td><td>2</td>'
+        "<td>no parser recognizes this content</td></tr>"
+    ) in page
+    assert (
+        '<tr class="cov-ok"><td>bosh.tmux.log</td><td>session (ok)</td><td>127</td><td>0</td><td>0</td>'
+        in page
+    )
