@@ -18,9 +18,9 @@ from drillscope.errors import InputError, NeedDate
 from drillscope.ingest import lake
 from drillscope.ingest.context import DrillConfig, FileContext, decode
 from drillscope.ingest.registry import PROBE_BYTES, detect
-from drillscope.transforms.redact import SecretLines
 from drillscope.ingest.segments import Segment, SegmentContext, cut, same_reader, segment_rows
 from drillscope.ingest.unwrap import Unwrapped, unwrap
+from drillscope.transforms.redact import SecretLines
 
 # Limits (README "Limits"): past them a file is reported as `error`, never read half-way.
 MAX_INPUT_BYTES = 4 * 1024**3  # decompressed size of one input
@@ -562,7 +562,7 @@ def _parse_segments(
         lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
         return None
     res.source_type = kinds[0] if len(kinds) == 1 else "session"
-    sink = lake.FileSink(lake_dir, cfg.id, res.sha256)
+    sink = lake.FileSink(lake_dir, cfg.id, res.sha256, sc.secret_lines)
     base = FileContext(cfg, rel, path, sc.data, sink)
     notes: list[str] = []
     for seg in segs:
