@@ -75,21 +75,54 @@ def ingest(
     return results
 
 
-def build(out: PathLike = DEFAULT_OUT, align: bool = False) -> BuildResult:
-    """(Re)build `out/drillscope.duckdb` from the lake and run the audits. `align`: apply the estimated
-    clock offsets that exclude 0 (drill.toml `[clock_offsets]` always apply)."""
-    from drillscope.build import build as _build
+ENGINES = ("duckdb", "spark")
 
+
+def _engine(engine: str) -> str:
+    from drillscope.errors import UsageError
+
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine}: choose duckdb or spark")
+    return engine
+
+
+def build(
+    out: PathLike = DEFAULT_OUT, align: bool = False, engine: str = "duckdb", spark_master: str | None = None
+) -> BuildResult:
+    """(Re)build `out/drillscope.duckdb` from the lake and run the audits. `align`: apply the estimated
+    clock offsets that exclude 0 (drill.toml `[clock_offsets]` always apply). `engine="spark"`: run the SQL
+    on Spark (`spark_master`, default $DRILLSCOPE_SPARK_MASTER or local[*]), write `out/warehouse/`, and
+    assemble the database from it."""
     out = Path(out)
     with out_lock(out):
+        if _engine(engine) == "spark":
+            from drillscope.spark.build import build_spark
+
+            return build_spark(out, align=align, master=spark_master)
+        from drillscope.build import build as _build
+
         return _build(out, align=align)
 
 
-def report(out: PathLike = DEFAULT_OUT, drills: Sequence[str] | None = None, lang: str = "en") -> Path:
-    """Write `out/report/` (index and one page per drill); returns the index's path."""
+def _from_warehouse(out: Path, engine: str) -> None:
+    """With engine spark, the readers read the Spark build's warehouse: the database is assembled from it
+    when the warehouse is newer (no Spark needed)."""
+    if _engine(engine) == "spark":
+        from drillscope.spark.warehouse import refresh_duckdb
+
+        with out_lock(out):
+            refresh_duckdb(out)
+
+
+def report(
+    out: PathLike = DEFAULT_OUT, drills: Sequence[str] | None = None, lang: str = "en", engine: str = "duckdb"
+) -> Path:
+    """Write `out/report/` (index and one page per drill); returns the index's path. `engine="spark"`: from
+    the Spark build's warehouse."""
     from drillscope.reports.render import write_report
 
     out = Path(out)
+    _from_warehouse(out, engine)
     with out_lock(out):
         return write_report(out, list(drills) if drills else None, lang)
 
@@ -130,13 +163,15 @@ def quarterly(
     slo: float | None = None,
     foundation: str | None = None,
     page: bool = True,
+    engine: str = "duckdb",
 ) -> tuple[pl.DataFrame, Path | None]:
     """Availability of `quarter` (like 2019Q1) per foundation and capability, and with `page` the path of
-    `out/report/quarterly/<quarter>.html`."""
+    `out/report/quarterly/<quarter>.html`. `engine="spark"`: from the Spark build's warehouse."""
     from drillscope.reports.quarterly import quarterly as _table
     from drillscope.reports.quarterly import write_quarterly
 
     out = Path(out)
+    _from_warehouse(out, engine)
     table = _table(out, quarter, slo, foundation)
     if not page:
         return table, None
@@ -144,8 +179,15 @@ def quarterly(
         return table, write_quarterly(out, quarter, slo, foundation)
 
 
-def sql(query: str, out: PathLike = DEFAULT_OUT) -> pa.Table:
-    """Run one read-only query over the database."""
+def sql(
+    query: str, out: PathLike = DEFAULT_OUT, engine: str = "duckdb", spark_master: str | None = None
+) -> pa.Table:
+    """Run one read-only query over the database; `engine="spark"`: on Spark SQL over the warehouse and the
+    lake (the query is written in DuckDB's dialect and transpiled)."""
+    if _engine(engine) == "spark":
+        from drillscope.spark.query import query as _spark_query
+
+        return _spark_query(Path(out), query, master=spark_master)
     from drillscope.query import query as _query
 
     return _query(Path(out), query)

@@ -43,6 +43,21 @@ FollowOpt = Annotated[
         help="Also read links whose target lies outside the drill folder (listed as skipped).",
     ),
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="duckdb (one machine) or spark: `build` runs the SQL on Spark and writes OUT/warehouse/; "
+        "`report`, `quarterly` read that warehouse (no Spark needed); `sql` runs the query on Spark.",
+    ),
+]
+MasterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        help="Spark master URL for --engine spark (default: $DRILLSCOPE_SPARK_MASTER, else local[*]).",
+    ),
+]
 AlignOpt = Annotated[
     bool,
     typer.Option(
@@ -209,7 +224,12 @@ def ingest(
 
 
 @app.command("build")
-def build_cmd(out: OutOpt = DEFAULT_OUT, align: AlignOpt = False) -> None:
+def build_cmd(
+    out: OutOpt = DEFAULT_OUT,
+    align: AlignOpt = False,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = None,
+) -> None:
     """(Re)build `OUT/drillscope.duckdb` from the lake and run the audits (exit 1 on violations).
 
     Example: `drillscope build --out drillscope-out`
@@ -217,7 +237,7 @@ def build_cmd(out: OutOpt = DEFAULT_OUT, align: AlignOpt = False) -> None:
     from drillscope import api
 
     with _errors():
-        res = api.build(out, align=align)
+        res = api.build(out, align=align, engine=engine, spark_master=spark_master)
     _print_audits(res)
     if res.violations:
         raise typer.Exit(1)
@@ -279,6 +299,7 @@ def report(
     drills: Annotated[list[str] | None, typer.Argument(help="Drill ids (default: all).")] = None,
     out: OutOpt = DEFAULT_OUT,
     lang: LangOpt = "en",
+    engine: EngineOpt = "duckdb",
 ) -> None:
     """Write `OUT/report/index.html` and one self-contained page per drill (charts also as PNG/SVG,
     plus `summary.md`). The pages load nothing from the network.
@@ -292,7 +313,7 @@ def report(
     from drillscope import api
 
     with _errors():
-        typer.echo(f"report: {api.report(out, drills, lang)}")
+        typer.echo(f"report: {api.report(out, drills, lang, engine=engine)}")
 
 
 @app.command()
@@ -304,6 +325,7 @@ def quarterly(
     foundation: Annotated[str | None, typer.Option("--foundation", help="Only this foundation.")] = None,
     out: OutOpt = DEFAULT_OUT,
     fmt: FormatOpt = Format.table,
+    engine: EngineOpt = "duckdb",
 ) -> None:
     """Quarterly availability per foundation and capability against the SLO; writes
     `OUT/report/quarterly/QUARTER.html` (burn-down, drills of the quarter, trend).
@@ -318,7 +340,7 @@ def quarterly(
     from drillscope.output import render
 
     with _errors():
-        table, path = api.quarterly(quarter, out, slo, foundation)
+        table, path = api.quarterly(quarter, out, slo, foundation, engine=engine)
         render(table.to_arrow(), fmt, title=f"availability {quarter.upper()}")
         typer.echo(f"report: {path}", err=fmt is not Format.table)
 
@@ -355,6 +377,8 @@ def sql(
     output: Annotated[
         Path | None, typer.Option("--output", help="Write to this file instead of stdout.")
     ] = None,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = None,
 ) -> None:
     """Ad hoc read-only SQL over every table (events, probes, bosh_tasks, vm_states, ...).
 
@@ -368,7 +392,7 @@ def sql(
     from drillscope.output import render
 
     with _errors():
-        render(api.sql(query_text, out), fmt, output)
+        render(api.sql(query_text, out, engine=engine, spark_master=spark_master), fmt, output)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlglot import exp
 
 from drillscope import sqlfiles
@@ -59,8 +60,16 @@ def spark_ddl(schema: pa.Schema) -> str:
     return ", ".join(cols)
 
 
-def load_lake(spark: SparkSession, lake: Path) -> dict[str, int]:
-    """One temp view per lake table, typed by its schema (a column an older file lacks is NULL)."""
+def empty_frame(spark: SparkSession, ddl: str) -> DataFrame:
+    """A frame with no rows (made in the JVM: `createDataFrame([])` would start Python workers)."""
+    from pyspark.sql.types import StructType
+
+    return spark.createDataFrame(spark.sparkContext.emptyRDD(), StructType.fromDDL(ddl))
+
+
+def load_lake(spark: SparkSession, lake: Path, count: bool = True) -> dict[str, int]:
+    """One temp view per lake table, typed by its schema (a column an older file lacks is NULL); with
+    `count`, the rows of each."""
     counts = {}
     for name, schema in SCHEMAS.items():
         ddl = spark_ddl(schema)
@@ -69,11 +78,12 @@ def load_lake(spark: SparkSession, lake: Path) -> dict[str, int]:
             # file paths, no partition discovery: the files carry `drill` themselves
             df = spark.read.schema(ddl).option("recursiveFileLookup", "true").parquet(*files)
         else:
-            df = spark.createDataFrame([], ddl)
+            df = empty_frame(spark, ddl)
         if name in ALIGNED:
             df = df.withColumn("ts_original", df["ts"])
         df.createOrReplaceTempView(name)
-        counts[name] = df.count()
+        if count:  # from the Parquet footers: no Spark job
+            counts[name] = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
     return counts
 
 
@@ -139,6 +149,8 @@ class Runner:
         """`UPDATE t SET c = e FROM s WHERE cond` as t LEFT JOIN s ON cond (a row takes e where s matched)."""
         target = stmt.this.name
         src = stmt.args["from_"].this
+        if self.spark.table(src.name).isEmpty():  # nothing to apply (no clock offset): the table stays
+            return
         alias = src.alias_or_name
         sets = {eq.this.name: eq.expression for eq in stmt.expressions}
         cond = stmt.args["where"].this
@@ -171,8 +183,9 @@ class Runner:
     def findings(self, files: list[sqlfiles.SqlFile]) -> None:
         """The rows of every `sql/findings/*.sql` query, in one `findings` table (a bad severity stops)."""
         cols = "drill, rule, severity, finding, evidence, ts"
-        df = self.spark.createDataFrame(
-            [], "drill STRING, rule STRING, severity STRING, finding STRING, evidence STRING, ts TIMESTAMP"
+        df = empty_frame(
+            self.spark,
+            "drill STRING, rule STRING, severity STRING, finding STRING, evidence STRING, ts TIMESTAMP",
         )
         for path in (f.path for f in files):
             texts = tp.split_statements(path.read_text(encoding="utf-8"))

@@ -40,10 +40,13 @@ def java_version() -> int | None:
     return int(m.group(2) or 0) if major == 1 else major  # "1.8" is Java 8
 
 
-def spark_session(master: str | None = None, app_name: str = "drillscope") -> SparkSession:
+def spark_session(
+    master: str | None = None, conf: dict[str, str] | None = None, app_name: str = "drillscope"
+) -> SparkSession:
     """A Spark session set up as the SQL expects: UTC session time zone, DuckDB-like lenient casts and
     arithmetic (ANSI mode off: a bad cast is NULL), Parquet timestamps as UTC microseconds (what DuckDB and
-    polars read as TIMESTAMP WITH TIME ZONE), no web UI and no console progress bars."""
+    polars read as TIMESTAMP WITH TIME ZONE), no web UI and no console progress bars. `conf`: more Spark
+    settings. An existing session of this process is returned as it is."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -72,6 +75,8 @@ def spark_session(master: str | None = None, app_name: str = "drillscope") -> Sp
     if url.startswith("local"):
         # small shuffles: the default 200 partitions cost more than the work on one machine
         builder = builder.config("spark.sql.shuffle.partitions", str(max(2, 2 * (os.cpu_count() or 2))))
+    for k, v in (conf or {}).items():
+        builder = builder.config(k, v)
     try:
         spark = builder.getOrCreate()
     except Exception as e:  # the JVM did not start: one line, not py4j's traceback

@@ -20,13 +20,20 @@ from drillscope.ingest.schema import SCHEMAS
 from drillscope.spark import transpile as tp
 from drillscope.spark.build import WAREHOUSE
 
+MARKER = "warehouse_assembly"  # in a database assembled from the warehouse: the engine and the instant
+
+
+def build_files() -> list[Path]:
+    """Every SQL file the build runs, in its order (sqlfiles.plan: macros, align, models, findings, audits)."""
+    return [f.path for phase in sqlfiles.plan(SQL_DIR, SCHEMAS) for f in phase]
+
 
 def warehouse_tables(out: Path) -> list[str]:
     wh = out / WAREHOUSE
     return sorted(p.name for p in wh.iterdir() if p.is_dir()) if wh.exists() else []
 
 
-def _views_and_macros(path: Path) -> list[str]:
+def views_and_macros(path: Path) -> list[str]:
     keep = []
     for text in tp.split_statements(path.read_text(encoding="utf-8")):
         stmt = tp.parse(text)
@@ -54,13 +61,13 @@ def assemble_duckdb(out: Path) -> Path:
         for name in tables:
             files = str((out / WAREHOUSE / name / "*.parquet").resolve())
             con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [files])
-        for phase in sqlfiles.plan(SQL_DIR, SCHEMAS):
-            for path in (f.path for f in phase):
-                for text in _views_and_macros(path):
-                    try:
-                        con.execute(text)
-                    except duckdb.Error as e:
-                        raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
+        for path in build_files():
+            for text in views_and_macros(path):
+                try:
+                    con.execute(text)
+                except duckdb.Error as e:
+                    raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from e
+        con.execute(f"CREATE TABLE {MARKER} AS SELECT 'spark' AS engine, now() AS assembled_at")
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -69,3 +76,25 @@ def assemble_duckdb(out: Path) -> Path:
     con.close()
     os.replace(tmp, db)
     return db
+
+
+def refresh_duckdb(out: Path) -> Path:
+    """The database as assembled from the current warehouse: assembled again unless it already is (a later
+    DuckDB build, or a later Spark build, replaced what it holds)."""
+    db = out / DB_NAME
+    wh = out / WAREHOUSE
+    if not wh.exists():
+        raise DrillscopeError(
+            f"{wh}: no warehouse here; run `drillscope build --engine spark --out {out}` first"
+        )
+    if db.exists() and db.stat().st_mtime >= wh.stat().st_mtime:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            assembled = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [MARKER]
+            ).fetchone()[0]
+        finally:
+            con.close()
+        if assembled:
+            return db
+    return assemble_duckdb(out)

@@ -11,20 +11,19 @@
 -- start_evidence: the first failing observation of the merged outage; end_evidence: the first passing
 -- observation that ends it (NULL when open).
 CREATE OR REPLACE TABLE outages AS
-WITH merged AS (
-    SELECT drill, capability, outage_no,
-           min(started_at) AS started_at,
-           max(end_ts) AS ended_at,
-           arg_min(source_file || ':' || start_line, (started_at, source_file, start_line)) AS start_evidence,
-           list(struct_pack(end_ts, open, ev := source_file || ':' || end_line)) AS ends
+WITH members AS (  -- the sources' outages whose end is the merged outage's end decide open and end_evidence
+    SELECT *, max(end_ts) OVER (PARTITION BY drill, capability, outage_no) AS merged_end
     FROM outage_members
-    GROUP BY drill, capability, outage_no
 )
-SELECT drill, capability, started_at, ended_at,
-       seconds_between(started_at, ended_at) AS duration_s,
-       list_bool_or([e.open FOR e IN ends IF e.end_ts = ended_at]) AS open,
-       start_evidence,
-       CASE WHEN NOT list_bool_or([e.open FOR e IN ends IF e.end_ts = ended_at])
-            THEN list_min([e.ev FOR e IN ends IF e.end_ts = ended_at AND NOT e.open]) END AS end_evidence
-FROM merged
+SELECT drill, capability,
+       min(started_at) AS started_at,
+       max(end_ts) AS ended_at,
+       seconds_between(min(started_at), max(end_ts)) AS duration_s,
+       bool_or(open) FILTER (WHERE end_ts = merged_end) AS open,
+       arg_min(source_file || ':' || start_line, (started_at, source_file, start_line)) AS start_evidence,
+       CASE WHEN NOT bool_or(open) FILTER (WHERE end_ts = merged_end)
+            THEN min(source_file || ':' || end_line) FILTER (WHERE end_ts = merged_end AND NOT open) END
+           AS end_evidence
+FROM members
+GROUP BY drill, capability, outage_no
 ORDER BY drill, capability, started_at;

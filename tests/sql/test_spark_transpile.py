@@ -86,3 +86,13 @@ def test_union_by_name_over_ctes() -> None:
         )
         == "WITH a AS (SELECT 1 AS x, 2 AS y), b AS (SELECT 3 AS y) SELECT x, y FROM a UNION ALL SELECT NULL AS x, y FROM b"
     )
+
+
+def test_unknown_engine_is_a_usage_error(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from drillscope.cli import app
+
+    res = CliRunner().invoke(app, ["build", "--engine", "flink", "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "--engine flink: choose duckdb or spark" in res.output
