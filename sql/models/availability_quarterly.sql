@@ -29,13 +29,13 @@ bounds as (
 ),
 quarters as (
     select b.foundation, b.slo, q.local_start,
-           timezone(b.tz, q.local_start) as q_start,
-           timezone(b.tz, q.local_start + interval 3 month) as q_end
+           timezone(b.tz, q.local_start::timestamp) as q_start,
+           timezone(b.tz, (q.local_start + interval 3 month)::timestamp) as q_end
     from bounds b,
          lateral (
              select unnest(generate_series(
-                 date_trunc('quarter', timezone(b.tz, b.first_ts)),
-                 date_trunc('quarter', timezone(b.tz, b.last_ts)),
+                 date_trunc('quarter', timezone(b.tz, b.first_ts::timestamptz)),
+                 date_trunc('quarter', timezone(b.tz, b.last_ts::timestamptz)),
                  interval 3 month)) as local_start
          ) q
 ),

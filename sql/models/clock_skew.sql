@@ -17,16 +17,17 @@ WITH moved AS (
         UNION ALL SELECT drill, source_file, source_type FROM vm_states WHERE ts IS DISTINCT FROM ts_original
     )
     GROUP BY ALL
+),
+by_type AS (  -- moved rows of files that have no file key of their own: their source_type key moved them
+    SELECT m.* FROM moved m
+    WHERE NOT EXISTS (SELECT 1 FROM clock_corrections f
+                      WHERE f.drill = m.drill AND f.key_kind = 'source_file' AND f.key = m.source_file)
 )
 SELECT c.drill, c.key, c.key_kind, c.source_type, c.offset_s, c.origin, c.evidence,
-       coalesce((
-           SELECT sum(m.n) FROM moved m
-           WHERE m.drill = c.drill
-             AND ((c.key_kind = 'source_file' AND m.source_file = c.key)
-                  OR (c.key_kind = 'source_type' AND m.source_type = c.key
-                      AND NOT EXISTS (SELECT 1 FROM clock_corrections f
-                                      WHERE f.drill = c.drill AND f.key_kind = 'source_file'
-                                        AND f.key = m.source_file)))
-       ), 0)::BIGINT AS rows_shifted
+       (coalesce((SELECT sum(m.n) FROM moved m
+                  WHERE m.drill = c.drill AND c.key_kind = 'source_file' AND m.source_file = c.key), 0)
+        + coalesce((SELECT sum(t.n) FROM by_type t
+                    WHERE t.drill = c.drill AND c.key_kind = 'source_type' AND t.source_type = c.key), 0)
+       )::BIGINT AS rows_shifted
 FROM clock_corrections c
 ORDER BY c.drill, c.key;
