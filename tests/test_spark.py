@@ -96,6 +96,7 @@ def test_drill_metrics_of_the_samples_from_the_warehouse(built: Path) -> None:
     ]
 
 
+@UNFINISHED
 def test_every_build_statement_parses_for_spark(spark) -> None:
     parser = spark._jsparkSession.sessionState().sqlParser()
     ctx = tp.Context(variables={"align": False})
