@@ -1,19 +1,18 @@
 """Captured cf CLI runs: `cf push`, `cf login` / `cf auth`, `cf apps`, `cf app`, `cf curl /v2/info`.
 
-Follows /work/shared/formats/cf/FORMATS.md §0-§3, §6-§8 (cli@v6.41.0 util/ui and cf/terminal,
-command/translatableerror templates, the CF_TRACE request loggers; cli@v8.18.4 command/v7): wrapper
-loops with `date` lines (C and ko_KR locales, zone abbreviations such as KST), moreutils `ts` prefixes,
-`CF_TRACE=true` dumps (refactored and legacy CRLF), both error styles (message before `FAILED` for
-refactored commands, after it for legacy ones), retries, Go 1.11 and >= 1.14 URL quoting, ANSI colour.
+Follows docs/formats/cf.md §0-§3, §6-§8 (cli@v6.41.0 util/ui and cf/terminal, command/translatableerror
+templates, the CF_TRACE request loggers; cli@v8.18.4 command/v7): wrapper loops with `date` lines (C and
+ko_KR locales, zone abbreviations such as KST), moreutils `ts` prefixes, `CF_TRACE=true` dumps
+(refactored and legacy CRLF), both error styles, retries, Go 1.11 and >= 1.14 URL quoting, ANSI colour.
 Each run is one `probes` row (cf_push / cf_login / cf_api), its error blocks `cf_error` events and its
-app tables `app_state` events. The engine is shared with cf_events and cf_logs (`_cf.py`), since one
-capture often mixes commands; this module's probe claims captures that start with such a run.
+app tables `app_state` events. The engine is shared with cf_events and cf_logs (`cf/capture.py`), since
+one capture often mixes commands; this module's probe claims captures that start with such a run.
 """
 
 from __future__ import annotations
 
 from drillscope.ingest.context import FileContext
-from drillscope.ingest.parsers import _cf
+from drillscope.ingest.parsers.cf.capture import parse_capture, sniff
 
 NAME = "cf_cli"
 LOOKS_FOR = "a cf command at a prompt or cf output (`Pushing app …`, `API endpoint:`, `FAILED`, a CF_TRACE `REQUEST:`)"
@@ -32,8 +31,8 @@ exit code: 1
 
 
 def probe(head: str) -> bool:
-    return _cf.sniff(head) == "cli"
+    return sniff(head) == "cli"
 
 
 def parse(ctx: FileContext) -> None:
-    _cf.parse_capture(ctx)
+    parse_capture(ctx)

@@ -392,3 +392,48 @@ def test_sample_parses(lake: Lake) -> None:
     assert_conserved(res)
     assert lake.q("select ok, detail from probes") == [{"ok": False, "detail": "502 Bad Gateway"}]
     assert Path(CF).is_dir()
+
+
+NOT_PROBES = """\
+$ date
+Thu Jan  3 10:30:00 KST 2019
+$ cf pussh probe-app
+'pussh' is not a registered command. See 'cf help -a'
+
+Did you mean?
+    push
+exit code: 1
+$ cf help
+cf version 6.41.0+dd4c76cdd.2018-11-28, Cloud Foundry command line tool
+Usage: cf [global options] command [arguments...] [command options]
+
+Before getting started:
+  config    login,l      target,t
+$ cf push --help
+NAME:
+   push - Push a new app or sync changes to an existing app
+$ cf -v
+cf version 6.41.0+dd4c76cdd.2018-11-28
+===== Thu Jan  3 10:32:00 KST 2019 =====
+FAILED
+'route' is not a registered command. See 'cf help -a'
+$ date
+Thu Jan  3 10:33:00 KST 2019
+$ cf curl /v2/info
+{"name": "", "build": "", "api_version": "2.125.0"}
+"""
+
+
+def test_commands_that_ask_the_platform_nothing_are_no_probes(lake: Lake) -> None:
+    # a mistyped command (the CLI's `is not a registered command`, with and without a prompt), `cf help`,
+    # `--help`, `cf -v`: their output is ignorable, only the `cf curl` run is a cf_api probe
+    res = ingest(lake, **{"s.log": NOT_PROBES})
+    r = res["s.log"]
+    assert (r.source_type, r.status, r.lines, r.quarantined) == ("cf_cli", "ok", 26, 0)
+    # ignorable: 2 blank lines and the 12 lines of output of the five runs that are no probes; parsed:
+    # prompts, date lines, `exit code: 1` and the curl run's output
+    assert (r.parsed_lines, r.ignorable) == (12, 14)
+    assert lake.q(f"select {utc()} t, capability, ok from probes") == [
+        {"t": "2019-01-03T01:33:00Z", "capability": "cf_api", "ok": True}
+    ]
+    assert lake.q("select count(*) n from events") == [{"n": 0}]
