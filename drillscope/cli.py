@@ -13,11 +13,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperOption
 
+from drillscope import __version__
 from drillscope.output import Format
+
+_option_type = TyperOption.display_type_rich
+
+
+def _no_flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
+    # typer prints a `<bool>` type hint after every flag (--help, --debug, --align): a flag takes no value
+    return None if self.is_flag else _option_type(self, ctx)
+
+
+TyperOption.display_type_rich = _no_flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     rich_markup_mode="markdown",
@@ -68,9 +81,19 @@ AlignOpt = Annotated[
 ]
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"drillscope {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
 ) -> None:
     _state["debug"] = debug
 
@@ -341,7 +364,14 @@ def quarterly(
 
     with _errors():
         table, path = api.quarterly(quarter, out, slo, foundation, engine=engine)
-        render(table.to_arrow(), fmt, title=f"availability {quarter.upper()}")
+        if fmt is Format.table:  # one narrow table per foundation: fits an 80-column terminal
+            from drillscope.reports.quarterly import terminal_table
+
+            for (name,), part in terminal_table(table).group_by(["foundation"], maintain_order=True):
+                title = f"availability {quarter.upper()} · {name}"
+                render(part.drop("foundation").to_arrow(), fmt, title=title, compact=True)
+        else:
+            render(table.to_arrow(), fmt, title=f"availability {quarter.upper()}")
         typer.echo(f"report: {path}", err=fmt is not Format.table)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -37,6 +38,22 @@ L2T_COLUMNS = [
 ]
 
 
+_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def l2t_field(value: object) -> str:
+    """A field as plaso's l2tcsv writer prints it: never quoted, the delimiter replaced by a space and line
+    breaks by a space, so that every record is one line of exactly 17 comma-separated fields."""
+    text = "-" if value is None or value == "" else str(value)
+    return _BREAKS.sub(" ", text).replace(",", " ")
+
+
+def _where(source_file: str | None, source_line: int | None) -> str:
+    if source_line is None:
+        return source_file or "-"
+    return f"{source_file}:{source_line}"
+
+
 def timeline(out: Path, drills: list[str] | None = None) -> pa.Table:
     with open_db(out) as con:
         check_drills(con, drills)
@@ -61,7 +78,7 @@ def export(out: Path, fmt: str, drills: list[str] | None = None) -> tuple[Path, 
             for r in rows:
                 ts = r.pop("ts")
                 rec = {
-                    "message": r["message"] or "",
+                    "message": r["message"] or r["timestamp_desc"],
                     "datetime": ts.isoformat(),
                     "timestamp": int(ts.timestamp() * 1_000_000),
                     "timestamp_desc": r["timestamp_desc"],
@@ -70,31 +87,29 @@ def export(out: Path, fmt: str, drills: list[str] | None = None) -> tuple[Path, 
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     elif fmt == "l2tcsv":
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(L2T_COLUMNS)
+            fh.write(",".join(L2T_COLUMNS) + "\n")
             for r in rows:
-                ts = r["ts"]
-                w.writerow(
-                    [
-                        ts.strftime("%m/%d/%Y"),
-                        ts.strftime("%H:%M:%S"),
-                        "UTC",
-                        "....",
-                        r["source_type"],
-                        r["kind"],
-                        r["timestamp_desc"],
-                        "-",
-                        r["drill"],
-                        (r["message"] or "")[:80],
-                        r["message"] or "",
-                        2,
-                        f"{r['source_file']}:{r['source_line']}",
-                        "-",
-                        r["severity"] or "-",
-                        "drillscope",
-                        f"capability: {r['capability'] or '-'}",
-                    ]
-                )
+                ts, msg = r["ts"], r["message"] or ""
+                fields = [
+                    ts.strftime("%m/%d/%Y"),
+                    ts.strftime("%H:%M:%S"),
+                    "UTC",
+                    "....",
+                    r["source_type"],
+                    r["kind"],
+                    r["timestamp_desc"],
+                    "-",
+                    r["drill"],
+                    msg[:80],
+                    msg,
+                    "2",
+                    _where(r["source_file"], r["source_line"]),
+                    "-",
+                    r["severity"] or "-",
+                    "drillscope",
+                    f"capability: {r['capability'] or '-'}",
+                ]
+                fh.write(",".join(l2t_field(f) for f in fields) + "\n")
     else:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)

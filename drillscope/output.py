@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -37,8 +38,22 @@ def rows(table: pa.Table) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in r.items()} for r in table.to_pylist()]
 
 
-def render(table: pa.Table, fmt: Format, output: Path | None = None, title: str | None = None) -> None:
-    """Print (or write to `output`) a result table in the chosen format."""
+def terminal_width() -> int:
+    """The width tables are drawn at: `COLUMNS` or the terminal's width; 160 when printing to a pipe or file
+    with no `COLUMNS` (rich would say 80 and fold every timestamp)."""
+    from rich.console import Console
+
+    width = Console().width
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        return width
+    return max(width, 160)
+
+
+def render(
+    table: pa.Table, fmt: Format, output: Path | None = None, title: str | None = None, compact: bool = False
+) -> None:
+    """Print (or write to `output`) a result table in the chosen format; `compact` draws the table for a
+    narrow terminal (light rules, figures never wrapped)."""
     if fmt is Format.parquet:
         import pyarrow.parquet as pq
 
@@ -58,16 +73,24 @@ def render(table: pa.Table, fmt: Format, output: Path | None = None, title: str 
             w.writerow(["" if v is None else v for v in r.values()])
         text = buf.getvalue()
     else:
+        from rich import box
         from rich.console import Console
         from rich.table import Table
 
-        t = Table(title=title, show_lines=False)
-        for c in table.column_names:
-            t.add_column(c, overflow="fold")
+        t = Table(
+            title=title,
+            show_lines=False,
+            box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+            pad_edge=not compact,
+            collapse_padding=compact,
+        )
+        for i, c in enumerate(table.column_names):
+            # compact: only the first column may fold, the figures stay whole
+            t.add_column(c, overflow="fold", no_wrap=compact and i > 0)
         for r in rows(table):
             t.add_row(*("" if v is None else str(v) for v in r.values()))
         if output is None:
-            Console(width=max(160, Console().width)).print(t)
+            Console(width=terminal_width()).print(t)
             return
         buf = io.StringIO()
         Console(file=buf, width=200).print(t)

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from drillscope.errors import InputError, NeedDate
-from drillscope.ingest import lake
+from drillscope.ingest import lake, source_text
 from drillscope.ingest.context import DrillConfig, FileContext, decode
 from drillscope.ingest.registry import PROBE_BYTES, detect
 from drillscope.ingest.segments import Segment, SegmentContext, cut, same_reader, segment_rows
@@ -481,6 +481,8 @@ def _parse_one(
     ctx.on_block = on_block
     try:
         parser.parse(ctx)
+        if sc.data is not None and len(sc.data) <= source_text.KEEP_BYTES:
+            source_text.keep_lines(ctx)
         sink.flush()  # the sink writes in a thread of its own: its errors are this input's
     except NeedDate:
         sink.abort()
@@ -506,8 +508,8 @@ def _parse_one(
         ctx.ignorable_lines,
         ctx.quarantined_lines,
     )
-    # rows derived from the input; its log_lines (one per record) are not counted here
-    res.rows = sum(n for t, n in sink.rows.items() if t not in ("quarantine", "log_lines"))
+    # rows derived from the input; its log_lines (one per record) and source_lines are not counted here
+    res.rows = sum(n for t, n in sink.rows.items() if t not in ("quarantine", "log_lines", source_text.TABLE))
     res.redactions = sink.redactions
     notes = list(ctx.notes) + ctx.clock.notes()
     if res.parsed_lines + res.quarantined + res.ignorable != res.lines:

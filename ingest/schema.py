@@ -162,6 +162,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "quarantine": _schema([("reason", STR), ("raw", STR)]),
+    # the redacted text of each small input, one row per line (ingest/source_text.py): report context
+    "source_lines": _schema([("text", STR)]),
     # one row per drill folder: its drill.toml with defaults applied (written at ingest)
     "drills": _schema(
         [

@@ -41,6 +41,24 @@ def fmt_dur(s: float | None) -> str:
     return f"{sign}{h}h{m:02d}m{sec:02d}s" if h else f"{sign}{m}m{sec:02d}s"
 
 
+def fmt_short(s: float | None) -> str:
+    """A duration the way an SRE writes it: 1h30m, 14m05s, 45s, 3d02h."""
+    if s is None:
+        return "—"
+    s = int(s)
+    sign, s = ("-" if s < 0 else ""), abs(s)
+    d, rem = divmod(s, 86400)
+    h, rem = divmod(rem, 3600)
+    m, sec = divmod(rem, 60)
+    if d:
+        return f"{sign}{d}d{h:02d}h"
+    if h:
+        return f"{sign}{h}h{m:02d}m"
+    if m:
+        return f"{sign}{m}m{sec:02d}s" if sec else f"{sign}{m}m"
+    return f"{sign}{sec}s"
+
+
 def fmt_pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.2f} %"
 
@@ -90,29 +108,71 @@ def vega_bundle() -> str:
     return _BUNDLE
 
 
-CSS = """
+CSS = (
+    """
 body{font-family:-apple-system,Segoe UI,NanumGothic,Noto Sans KR,sans-serif;margin:24px;color:#222;max-width:1200px}
 h1{margin-bottom:0} .sub{color:#666;margin-top:4px} .note{border-left:4px solid #ef8f00;padding:4px 10px;background:#fff8e1}
 table{border-collapse:collapse;margin:12px 0;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f5f5f5} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .chart{margin:18px 0} code{font-size:12px} .phase{font-weight:600}
 .msg{max-width:640px;word-break:break-word;font-family:ui-monospace,Menlo,monospace;font-size:12px}
-.sev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;font-weight:600}
-.sev-critical{background:#c62828} .sev-warning{background:#ef8f00} .sev-info{background:#607d8b}
+.sev{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
 .finding{max-width:760px} .st-late,.st-not-observed,.st-bad-match,.v-regressed,.rto-fail{color:#c62828;font-weight:600}
 .st-on-time,.v-improved,.rto-pass{color:#2e7d32;font-weight:600} .st-early{color:#ef8f00;font-weight:600}
+.empty{padding:12px;background:#fff8e1;border:1px solid #f2b705}
+.filter{display:flex;gap:16px;align-items:center;font-size:13px} .filter select{font-size:13px}
+tr:target{background:#fff8c4} tr.left-out td{color:#666;font-style:italic}
+details summary{cursor:pointer} pre.snippet{margin:6px 0;padding:6px;background:#f7f7f7;border:1px solid #e0e0e0;white-space:pre-wrap}
+pre.snippet .ln{display:inline-block;min-width:4em;color:#999;user-select:none}
+pre.snippet .cited{background:#fff3b0;font-weight:600;display:inline-block;width:100%}
+"""
+    + "".join(f".sev-{k}{{background:{v}}}" for k, v in charts.SEVERITY.items())
+    + " .sev-warning{color:#222}\n"
+)
+
+# The page's own script (besides the Vega embeds): an evidence link opens the cited line's snippet, and the
+# timeline's selects hide the rows that do not match. One constant, so a Content-Security-Policy can hash it.
+PAGE_SCRIPT = """
+(function () {
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var row = id && document.getElementById(id);
+    var box = row && row.querySelector('details');
+    if (box) { box.open = true; }
+  }
+  window.addEventListener('hashchange', openTarget);
+  openTarget();
+  var form = document.getElementById('timeline-filter');
+  var table = document.getElementById('timeline');
+  if (!form || !table) { return; }
+  var selects = form.querySelectorAll('select');
+  function apply() {
+    var shown = 0;
+    table.querySelectorAll('tr[data-phase]').forEach(function (tr) {
+      var keep = true;
+      selects.forEach(function (s) { if (s.value && tr.dataset[s.name] !== s.value) { keep = false; } });
+      tr.hidden = !keep;
+      if (keep) { shown += 1; }
+    });
+    form.querySelector('output').textContent = shown;
+  }
+  selects.forEach(function (s) { s.addEventListener('change', apply); });
+  apply();
+})();
 """
 
 
 def html_page(title: str, body: str, specs: list[ChartOut], lang: str) -> str:
     # ast: true makes Vega interpret its expressions instead of compiling them with `new Function`, so the
-    # page needs no 'unsafe-eval'; the CSP allows exactly the page's two scripts, by hash.
+    # page needs no 'unsafe-eval'; the CSP allows exactly the page's scripts (its own, Vega, the embeds), by hash.
     embeds = "\n".join(
         f"vegaEmbed('#chart-{c.name}', {spec_json(c.spec)}, {{renderer: 'svg', actions: false, ast: true}})"
         f".catch(err => {{ console.error(err); document.body.dataset.chartError = '1'; }});"
         for c in specs
     )
-    scripts = [vega_bundle().replace("</script", "<\\/script"), f"\n{embeds}\n"] if specs else []
+    scripts = [PAGE_SCRIPT]
+    if specs:
+        scripts += [vega_bundle().replace("</script", "<\\/script"), f"\n{embeds}\n"]
     script = "\n".join(f'<script type="text/javascript">{js}</script>' for js in scripts)
     allowed = " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(js.encode()).digest()).decode()}'" for js in scripts

@@ -35,6 +35,7 @@ from drillscope.reports.html import (
     write_images,
 )
 from drillscope.reports.i18n import Labels, labels
+from drillscope.reports.quarterly import quarterly_page
 from drillscope.reports.skew import skew_section
 
 
@@ -52,8 +53,9 @@ def _drill_page(
 ) -> tuple[str, str]:
     drill, tz = d["drill"], d["timezone"]
     caps = _q(con, "capabilities", drill)
+    outages = _q(con, "outages", drill)
     lanes = _q(con, "lanes", drill)
-    markers = _q(con, "markers", drill)
+    raw_markers = _q(con, "markers", drill)
     events = _q(con, "events", drill)
     tasks = _q(con, "tasks", drill)
     vms = _q(con, "vm_states", drill)
@@ -61,22 +63,34 @@ def _drill_page(
     timeline = _q(con, "timeline", drill)
     evidence = _q(con, "evidence", drill)
 
+    # one time axis and one set of markers for every time chart of the page
+    instants = [
+        *lanes["started_at"], *lanes["ended_at"], *events["ts"], *tasks["started_at"], *tasks["ended_at"],
+        *vms["ts"], *metrics["ts"], *raw_markers["ts"],
+    ]  # fmt: skip
+    domain = charts.time_domain(instants, tz)
+    markers = charts.marker_frame(raw_markers, tz, lab)
     outs: list[ChartOut] = []
     if not lanes.is_empty():
-        outs.append(chart_out("swimlanes", lab["swimlanes"], charts.swimlanes(lanes, markers, tz, lab)))
+        outs.append(
+            chart_out("swimlanes", lab["swimlanes"], charts.swimlanes(lanes, markers, tz, lab, domain))
+        )
     if not events.is_empty():
-        outs.append(chart_out("events", lab["events"], charts.event_timeline(events, tz, lab)))
+        outs.append(
+            chart_out("events", lab["events"], charts.event_timeline(events, markers, tz, lab, domain))
+        )
     if not tasks.is_empty():
-        outs.append(chart_out("tasks", lab["tasks"], charts.task_gantt(tasks, tz, lab)))
+        outs.append(chart_out("tasks", lab["tasks"], charts.task_gantt(tasks, markers, tz, lab, domain)))
     if not vms.is_empty():
-        outs.append(chart_out("vms", lab["vms"], charts.vm_heatmap(vms, tz, lab)))
+        outs.append(chart_out("vms", lab["vms"], charts.vm_heatmap(vms, markers, tz, lab, domain)))
     if not metrics.is_empty():
         window = (d["injected_at"], d["recovered_at"])
-        outs.append(chart_out("metrics", lab["metrics"], charts.metric_panels(metrics, window, tz, lab)))
+        outs.append(
+            chart_out(
+                "metrics", lab["metrics"], charts.metric_panels(metrics, window, markers, tz, lab, domain)
+            )
+        )
     write_images(outs, folder)
-
-    def ev_link(ref: str | None) -> str:
-        return f'<a href="#{slug(ref)}"><code>{e(ref)}</code></a>' if ref else "—"
 
     inferred_from_alert = d["injected_by"] == "inferred" and d["ttd_s"] == 0
     note_html = (
@@ -87,13 +101,26 @@ def _drill_page(
     note_md = f"> {md_text(lab['inferred_from_alert'])}\n" if inferred_from_alert else ""
     signals_html, signals_md = _signals_section(con, drill, lab)
 
-    summary = f"""
-<table id="summary"><tr><th></th><th>{e(lab["time"])} ({e(tz)})</th><th></th><th>{e(lab["evidence"])}</th></tr>
-<tr><th>{e(lab["injected"])}</th><td>{e(fmt_ts(d["injected_at"], tz))}</td><td>{e(lab["by"])} {e(d["injected_by"])}</td><td>{ev_link(d["injected_evidence"])}</td></tr>
-<tr><th>{e(lab["detected"])}</th><td>{e(fmt_ts(d["detected_at"], tz))}</td><td>{e(lab["ttd"])} {e(fmt_dur(d["ttd_s"]))}</td><td>{ev_link(d["detected_evidence"])}</td></tr>
-<tr><th>{e(lab["notified"])}</th><td>{e(fmt_ts(d["notified_at"], tz))}</td><td>{e(lab["ttn"])} {e(fmt_dur(d["ttn_s"]))}</td><td>{ev_link(d["notified_evidence"])}</td></tr>
-<tr><th>{e(lab["recovered"])}</th><td>{e(fmt_ts(d["recovered_at"], tz))}</td><td>{e(lab["ttr"])} {e(fmt_dur(d["ttr_s"]))}</td><td>{ev_link(d["recovered_evidence"])}</td></tr>
-</table>{note_html}"""
+    milestones = [
+        ("injected", d["injected_at"], f"{lab['by']} {d['injected_by'] or '—'}", d["injected_evidence"]),
+        ("detected", d["detected_at"], f"{lab['ttd']} {fmt_dur(d['ttd_s'])}", d["detected_evidence"]),
+    ]
+    milestones.append(
+        ("notified", d["notified_at"], f"{lab['ttn']} {fmt_dur(d['ttn_s'])}", d["notified_evidence"])
+    )
+    milestones.append(
+        ("recovered", d["recovered_at"], f"{lab['ttr']} {fmt_dur(d['ttr_s'])}", d["recovered_evidence"])
+    )
+    summary = (
+        f'<table id="summary"><tr><th></th><th>{e(lab["time"])} ({e(tz)})</th><th></th>'
+        f"<th>{e(lab['evidence'])}</th></tr>"
+        + "".join(
+            f"<tr><th>{e(lab[k])}</th><td>{e(fmt_ts(ts, tz))}</td><td>{e(how)}</td><td>{_ev_ref(ref)}</td></tr>"
+            for k, ts, how, ref in milestones
+        )
+        + f"</table>{note_html}"
+    )
+    out_html, out_md = _outage_section(outages, tz, lab)
     cap_rows = "".join(
         f"<tr><td>{e(r['capability'])}</td><td>{e(fmt_ts(r['first_failure_at'], tz))}</td>"
         f"<td>{e(fmt_ts(r['restored_at'], tz))}</td><td class=num>{e(fmt_dur(r['downtime_s']))}</td>"
@@ -101,53 +128,37 @@ def _drill_page(
         f"<td class=num>{e(fmt_pct(r['availability_min']))} … {e(fmt_pct(r['availability_max']))}</td></tr>"
         for r in caps.iter_rows(named=True)
     )
+    window_note = lab["window_note"].format(
+        start=fmt_ts(d["injected_at"], tz), end=fmt_ts(d["recovered_at"], tz), length=fmt_dur(d["ttr_s"])
+    )
     cap_table = (
         f"<table id=capabilities><tr><th>{e(lab['capability'])}</th><th>{e(lab['first_failure'])}</th>"
         f"<th>{e(lab['restored'])}</th><th>{e(lab['downtime'])}</th><th>{e(lab['availability'])}</th>"
         f"<th>{e(lab['unknown_time'])}</th><th>{e(lab['bounds'])}</th></tr>{cap_rows}</table>"
+        f'<p class="sub" id="window-note">{e(window_note)}</p>'
     )
-    tl_rows = "".join(
-        f"<tr><td>{e(fmt_ts(r['ts'], tz))}</td><td class=phase>{e(r['phase'])}</td><td class=msg>{e(r['what'])}</td>"
-        f"<td>{e(r['source_type'] or '')}</td><td><code>{e(_where(r['source_file'], r['source_line']))}</code></td></tr>"
-        for r in timeline.iter_rows(named=True)
-    )
-    tl_table = (
-        f"<table id=timeline><tr><th>{e(lab['time'])}</th><th>{e(lab['phase'])}</th><th>{e(lab['what'])}</th>"
-        f"<th>{e(lab['source'])}</th><th>{e(lab['evidence'])}</th></tr>{tl_rows}</table>"
-    )
-    # one row per (what, reference): a reference standing for two instants (a `bosh tasks` row's start for a plan
-    # step, its end for the recovery) shows each; links go to its first row
-    ev = evidence.with_row_index("i")
-    first = set(ev.group_by("ref").agg(pl.col("i").min())["i"].to_list())
-
-    def ev_row(r: dict) -> str:
-        anchor = f' id="{slug(r["ref"])}"' if r["i"] in first else ""
-        return (
-            f"<tr{anchor}><td>{e(r['what'])}</td><td><code>{e(r['ref'])}</code></td>"
-            f"<td>{e(fmt_ts(r['ts'], tz))}</td><td class=msg>{e(r['text'])}</td></tr>"
-        )
-
-    ev_rows = "".join(ev_row(r) for r in ev.iter_rows(named=True))
-    ev_table = (
-        f"<table id=evidence><tr><th>{e(lab['what'])}</th><th>{e(lab['evidence'])}</th><th>{e(lab['time'])}</th>"
-        f"<th>{e(lab['message'])}</th></tr>{ev_rows}</table>"
-    )
+    tl_table = _timeline_section(timeline, tz, lab)
+    ev_table = _evidence_section(con, drill, evidence, tz, lab)
     chart_divs = "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
     findings_html, findings_md = _findings_section(con, drill, tz, lab)
     plan_html, plan_md = _plan_section(con, drill, tz, lab)
     skew_html = skew_section(con, drill, tz, lab)
     coverage_html = _coverage_section(con, drill, lab)
+    observed = bool(outs) or not timeline.is_empty() or not caps.is_empty()
+    nothing = "" if observed else f'<p id="no-observation" class="empty">{e(lab["no_observation"])}</p>'
     body = f"""<p><a href="../index.html">← {e(lab["back"])}</a></p>
 <h1>{e(d["name"])}</h1>
-<p class=sub>{e(lab["foundation"])}: {e(d["foundation"])} · {e(d["fault"] or "")} · {e(lab["zone"])} {e(tz)}</p>
+<p class=sub>{e(lab["foundation"])}: {e(d["foundation"] or "—")} · {e(d["fault"] or "")} · {e(lab["zone"])} {e(tz)}</p>
+{nothing}
 {findings_html}
 <h2>{e(lab["summary"])}</h2>{summary}
+{out_html}
 <h2>{e(lab["capabilities"])}</h2>{cap_table}
 {signals_html}
 {plan_html}
 {chart_divs}
-<h2>{e(lab["timeline"])}</h2>{tl_table}
-<h2>{e(lab["evidence"])}</h2>{ev_table}
+{tl_table}
+{ev_table}
 {skew_html}
 {coverage_html}
 <p class=sub>{e(lab["generated"])}</p>"""
@@ -158,34 +169,154 @@ def _drill_page(
         f"{fmt_dur(r['downtime_s'])} | {fmt_pct(r['availability'])} |"
         for r in caps.iter_rows(named=True)
     )
-    rows_md = [
-        (lab["injected"], d["injected_at"], f"{lab['by']} {d['injected_by']}", d["injected_evidence"]),
-        (lab["detected"], d["detected_at"], f"{lab['ttd']} {fmt_dur(d['ttd_s'])}", d["detected_evidence"]),
-        (lab["notified"], d["notified_at"], f"{lab['ttn']} {fmt_dur(d['ttn_s'])}", d["notified_evidence"]),
-        (lab["recovered"], d["recovered_at"], f"{lab['ttr']} {fmt_dur(d['ttr_s'])}", d["recovered_evidence"]),
-    ]
     key_md = "\n".join(
-        f"| {md_text(k)} | {fmt_ts(t, tz)} | {md_text(x)} | {md_code(ev or '—')} |" for k, t, x, ev in rows_md
+        f"| {md_text(lab[k])} | {fmt_ts(t, tz)} | {md_text(x)} | {md_code(ev or '—')} |"
+        for k, t, x, ev in milestones
     )
     md = f"""# {md_text(d["name"])}
 
 {md_text(lab["foundation"])}: {md_code(d["foundation"] or "—")} — {md_text(lab["zone"])} {md_text(tz)}
 
+{"" if observed else md_text(lab["no_observation"]) + chr(10)}
 {findings_md}
 
 | | {md_text(lab["time"])} | | {md_text(lab["evidence"])} |
 |---|---|---|---|
 {key_md}
 
+{out_md}
 | {md_text(lab["capability"])} | {md_text(lab["first_failure"])} | {md_text(lab["restored"])} | {md_text(lab["downtime"])} | {md_text(lab["availability"])} |
 |---|---|---|---|---|
 {md_caps}
 
 {note_md}
 {signals_md}
+
+{md_text(window_note)}
+
 {plan_md}
 """ + "\n".join(f"## {md_text(c.title)}\n\n![{md_text(c.title)}]({c.name}.png)\n" for c in outs)
     return page, md
+
+
+def _outage_section(outages: pl.DataFrame, tz: str, lab: Labels) -> tuple[str, str]:
+    """Every outage: capability, down from, up at, duration, start and end evidence (HTML and Markdown)."""
+    if outages.is_empty():
+        return (
+            f'<section id="outages"><h2>{e(lab["outages"])}</h2><p>{e(lab["no_outages"])}</p></section>',
+            f"## {md_text(lab['outages'])}\n\n{md_text(lab['no_outages'])}\n",
+        )
+    trs, md_rows = [], []
+    for r in outages.iter_rows(named=True):
+        if r["n_left_out"] is not None:
+            line = lab["outages_left_out"].format(n=r["n_left_out"])
+            trs.append(f'<tr class="left-out"><td colspan=6>{e(line)}</td></tr>')
+            md_rows.append(f"| {md_text(line)} | | | | | |")
+            continue
+        up = lab["still_down"] if r["open"] else fmt_ts(r["ended_at"], tz)
+        trs.append(
+            f"<tr><td>{e(r['capability'])}</td><td>{e(fmt_ts(r['started_at'], tz))}</td><td>{e(up)}</td>"
+            f"<td class=num>{e(fmt_dur(r['duration_s']))}</td><td>{_ev_ref(r['start_evidence'])}</td>"
+            f"<td>{_ev_ref(r['end_evidence'])}</td></tr>"
+        )
+        md_rows.append(
+            f"| {md_text(r['capability'])} | {fmt_ts(r['started_at'], tz)} | {md_text(up)} | {fmt_dur(r['duration_s'])} | "
+            f"{md_code(r['start_evidence'] or '—')} | {md_code(r['end_evidence'] or '—')} |"
+        )
+    head = [
+        lab["capability"],
+        lab["down_from"],
+        lab["up_at"],
+        lab["duration"],
+        lab["start_ev"],
+        lab["end_ev"],
+    ]
+    html_ = (
+        f'<section id="outages"><h2>{e(lab["outages"])}</h2><table id="outage-table"><tr>'
+        + "".join(f"<th>{e(h)}</th>" for h in head)
+        + f"</tr>{''.join(trs)}</table></section>"
+    )
+    md = (
+        f"## {md_text(lab['outages'])}\n\n| "
+        + " | ".join(md_text(h) for h in head)
+        + " |\n|---|---|---|---|---|---|\n"
+        + "\n".join(md_rows)
+        + "\n"
+    )
+    return html_, md
+
+
+def _timeline_section(timeline: pl.DataFrame, tz: str, lab: Labels) -> str:
+    """The long timeline with a filter by source, capability and phase (the page's inline script hides rows)."""
+
+    def options(col: str, name: str) -> str:
+        vals = sorted({v for v in timeline[col].to_list() if v})
+        opts = "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in vals)
+        return f'<label>{e(lab[name])} <select name="{col}"><option value="">{e(lab["all"])}</option>{opts}</select></label>'
+
+    rows = "".join(
+        f'<tr data-source="{e(r["source_type"] or "")}" data-capability="{e(r["capability"] or "")}" '
+        f'data-phase="{e(r["phase"])}"><td>{e(fmt_ts(r["ts"], tz))}</td><td class=phase>{e(r["phase"])}</td>'
+        f"<td class=msg>{e(r['what'])}</td><td>{e(r['source_type'] or '')}</td>"
+        f"<td><code>{e(_where(r['source_file'], r['source_line']))}</code></td></tr>"
+        for r in timeline.iter_rows(named=True)
+    )
+    form = (
+        f'<form id="timeline-filter" class="filter">{options("source_type", "source")} '
+        f"{options('capability', 'capability')} {options('phase', 'phase')} "
+        f"<span>{e(lab['shown'])}: <output>{timeline.height}</output> / {timeline.height}</span></form>"
+    ).replace('name="source_type"', 'name="source"')
+    return (
+        f"<h2>{e(lab['timeline'])}</h2>{form}"
+        f"<table id=timeline><tr><th>{e(lab['time'])}</th><th>{e(lab['phase'])}</th><th>{e(lab['what'])}</th>"
+        f"<th>{e(lab['source'])}</th><th>{e(lab['evidence'])}</th></tr>{rows}</table>"
+    )
+
+
+def _evidence_section(
+    con: duckdb.DuckDBPyConnection, drill: str, evidence: pl.DataFrame, tz: str, lab: Labels
+) -> str:
+    """One row per cited `file:line`; a link to it opens the lines around it (from the database: the redacted
+    text kept at ingest, else the parsed rows of that file), so the page stays readable offline."""
+    # one row per (what, reference): a reference standing for two instants (a `bosh tasks` row's start for a plan
+    # step, its end for the recovery) shows each; links go to its first row, which holds the snippet
+    shown = evidence.with_row_index("i")
+    first = set(shown.group_by("ref").agg(pl.col("i").min())["i"].to_list())
+    refs = sorted({r for r in shown["ref"].to_list() if r})
+    ctx = report_sql(con, "evidence_context", {"drill": drill, "refs": refs}) if refs else None
+    by_ref: dict[str, list[dict]] = {}
+    if ctx is not None:
+        for r in ctx.iter_rows(named=True):
+            by_ref.setdefault(r["ref"], []).append(r)
+
+    def snippet(ref: str, text: str | None) -> str:
+        lines = by_ref.get(ref)
+        summary = f"<summary>{e(text or '')}</summary>"
+        if not lines:
+            return f"<details>{summary}<p class=sub>{e(lab['no_context'])}</p></details>"
+        body = "".join(
+            f'<span class="{"cited" if r["cited"] else "ctx"}"><span class=ln>{r["source_line"]}</span>'
+            f"{e(r['text'])}</span>\n"
+            for r in lines
+        )
+        note = "" if lines[0]["verbatim"] else f"<p class=sub>{e(lab['context_rebuilt'])}</p>"
+        return f"<details>{summary}<pre class=snippet>{body}</pre>{note}</details>"
+
+    def row(r: dict) -> str:
+        head = r["i"] in first
+        anchor = f' id="{slug(r["ref"])}"' if head and r["ref"] else ""
+        text = snippet(r["ref"], r["text"]) if head else e(r["text"])
+        return (
+            f"<tr{anchor}><td>{e(r['what'])}</td><td><code>{e(r['ref'])}</code></td>"
+            f"<td>{e(fmt_ts(r['ts'], tz))}</td><td class=msg>{text}</td></tr>"
+        )
+
+    rows = "".join(row(r) for r in shown.iter_rows(named=True))
+    return (
+        f"<h2>{e(lab['evidence'])}</h2><p class=sub>{e(lab['evidence_help'])}</p>"
+        f"<table id=evidence><tr><th>{e(lab['what'])}</th><th>{e(lab['evidence'])}</th><th>{e(lab['time'])}</th>"
+        f"<th>{e(lab['message'])}</th></tr>{rows}</table>"
+    )
 
 
 def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -> Path:
@@ -215,7 +346,11 @@ def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -
                 page_text, md = _drill_page(con, d, lab, lang, folder)
                 (folder / "index.html").write_text(page_text, encoding="utf-8")
                 (folder / "summary.md").write_text(md, encoding="utf-8")
-            _index(con, chosen, lab, lang, tmp)
+            quarters = _q(con, "quarters")
+            for q in quarters["quarter"].to_list():
+                (tmp / "quarterly").mkdir(exist_ok=True)
+                quarterly_page(con, tmp / "quarterly", q, lang=lang)
+            _index(con, chosen, quarters, lab, lang, tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -246,7 +381,12 @@ def _alive(pid: int) -> bool:
 
 
 def _index(
-    con: duckdb.DuckDBPyConnection, drills: pl.DataFrame, lab: Labels, lang: str, folder: Path
+    con: duckdb.DuckDBPyConnection,
+    drills: pl.DataFrame,
+    quarters: pl.DataFrame,
+    lab: Labels,
+    lang: str,
+    folder: Path,
 ) -> None:
     rows = "".join(
         f'<tr><td><a href="{e(quote(ids.folder(r["drill"])))}/index.html">{e(r["name"])}</a></td><td>{e(r["foundation"])}</td>'
@@ -262,6 +402,9 @@ def _index(
     # a chart with no TTD or TTR at all has no bars and no size: vl-convert cannot draw it
     if drills.filter(pl.col("ttd_s").is_not_null() | pl.col("ttr_s").is_not_null()).height:
         outs.append(chart_out("comparison", lab["comparison"], charts.drill_comparison(drills, lab)))
+    timed = drills.filter(pl.col("ttd_s").is_not_null() | pl.col("ttr_s").is_not_null())
+    if timed.height:  # (a drill with no observation has no TTD or TTR: nothing to draw)
+        outs.append(chart_out("comparison", lab["comparison"], charts.drill_comparison(timed, lab)))
         write_images(outs, folder)
     body = f"""<h1>{e(lab["title"])}</h1>
 <h2>{e(lab["drills"])}</h2>
@@ -269,8 +412,25 @@ def _index(
 <th>{e(lab["detected"])}</th><th>{e(lab["ttd"])}</th><th>{e(lab["ttn"])}</th><th>{e(lab["recovered"])}</th><th>{e(lab["ttr"])}</th></tr>{rows}</table>
 <p>{e(lab["mttr"])} = {e(mttr)} (n = {len(ttrs)})</p>
 {comparison_html}
+{_quarter_links(quarters, lab)}
 """ + "".join(f'<h2>{e(c.title)}</h2><div class="chart" id="chart-{c.name}"></div>' for c in outs)
     (folder / "index.html").write_text(html_page(lab["title"], body, outs, lang), encoding="utf-8")
+
+
+def _quarter_links(quarters: pl.DataFrame, lab: Labels) -> str:
+    if quarters.is_empty():
+        return ""
+    items = "".join(
+        f'<li><a href="quarterly/{e(r["quarter"])}.html">{e(lab["q_title"].format(quarter=r["quarter"]))}</a>'
+        + (
+            f' <span class="sev sev-warning">{e(lab["q_mostly_unknown"])}</span>'
+            if r["any_mostly_unknown"]
+            else ""
+        )
+        + "</li>"
+        for r in quarters.iter_rows(named=True)
+    )
+    return f'<h2>{e(lab["quarterly"])}</h2><ul id="quarters">{items}</ul>'
 
 
 # --- findings, plan vs actual, drill vs drill --------------------------------------------------------------

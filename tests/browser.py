@@ -4,8 +4,11 @@ request blocked; check that every chart drew marks, nothing failed, nothing exec
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,35 +29,46 @@ class PageCheck:
     texts: dict[str, str] = field(default_factory=dict)
 
 
-def check_page(path: Path, artifact: str, text_of: tuple[str, ...] = ()) -> PageCheck:
+@contextmanager
+def open_page(path: Path) -> Iterator[tuple[Any, PageCheck]]:
+    """The page loaded in headless Chromium with its charts drawn, every non-file request blocked and recorded,
+    console errors, page errors and dialogs collected; yields (playwright page, PageCheck)."""
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
     res = PageCheck()
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            pg = browser.new_page(viewport={"width": 1280, "height": 900})
 
-        def route(r):  # noqa: ANN001
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                res.blocked.append(r.request.url)
-                r.abort()
+            def route(r):  # noqa: ANN001
+                if r.request.url.startswith("file:"):
+                    r.continue_()
+                else:
+                    res.blocked.append(r.request.url)
+                    r.abort()
 
-        pg.route("**/*", route)
-        pg.on("console", lambda m: res.errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda exc: res.errors.append(str(exc)))
-        pg.on("dialog", lambda d: (res.dialogs.append(d.message), d.dismiss()))
-        pg.goto(path.as_uri())
+            pg.route("**/*", route)
+            pg.on("console", lambda m: res.errors.append(m.text) if m.type == "error" else None)
+            pg.on("pageerror", lambda exc: res.errors.append(str(exc)))
+            pg.on("dialog", lambda d: (res.dialogs.append(d.message), d.dismiss()))
+            pg.goto(path.as_uri())
+            res.charts = pg.locator("div.chart").count()
+            pg.wait_for_function(
+                f"document.querySelectorAll('div.chart svg.marks').length === {res.charts}", timeout=30000
+            )
+            yield pg, res
+        finally:
+            browser.close()
+
+
+def check_page(path: Path, artifact: str, text_of: tuple[str, ...] = ()) -> PageCheck:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open_page(path) as (pg, res):
         charts = pg.locator("div.chart")
-        res.charts = charts.count()
-        pg.wait_for_function(
-            f"document.querySelectorAll('div.chart svg.marks').length === {res.charts}", timeout=30000
-        )
         for i in range(res.charts):
             marks = charts.nth(i).locator(
                 "svg .mark-rect path, svg .mark-symbol path, svg .mark-line path, svg .mark-rule line, svg .mark-tick path"
@@ -64,5 +78,4 @@ def check_page(path: Path, artifact: str, text_of: tuple[str, ...] = ()) -> Page
         for sel in text_of:
             res.texts[sel] = pg.locator(sel).inner_text()
         pg.screenshot(path=str(ARTIFACTS / artifact), full_page=True)
-        browser.close()
     return res

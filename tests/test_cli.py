@@ -62,3 +62,21 @@ def test_missing_input_is_one_line(tmp_path: Path) -> None:
     p = _cli("ingest", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
     assert p.returncode == 1
     assert p.stderr.strip() == f"error: {tmp_path / 'nope'}: no such file or folder"
+
+
+def test_version_and_short_help() -> None:
+    from drillscope import __version__
+
+    p = _cli("--version")
+    assert p.returncode == 0 and p.stdout.strip() == f"drillscope {__version__}"
+    for args in (["-h"], ["run", "-h"], ["quarterly", "-h"]):
+        short, long = _cli(*args), _cli(*args[:-1], "--help")
+        assert short.returncode == 0 and short.stdout == long.stdout and "Usage: " in short.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_flags_show_no_type_hint(command: str) -> None:
+    """A flag takes no value: its help line shows no `<bool>` (typer prints one by default)."""
+    res = runner.invoke(app, [command, "--help"], terminal_width=200)
+    assert "<bool>" not in res.output
+    assert "<bool>" not in runner.invoke(app, ["--help"], terminal_width=200).output

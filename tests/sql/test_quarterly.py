@@ -173,3 +173,23 @@ def test_quarterly_page_offline_in_chromium(out: Path) -> None:
     assert res.charts == 4  # availability, burn-down, trend, and the quarter's one drill
     assert "cf_push" in res.texts["#quarterly"]
     assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
+
+
+def test_quarterly_terminal_table_fits_80_columns(out: Path) -> None:
+    """The table people read: availability in %, durations like 1h30m, no line past COLUMNS (here a pipe)."""
+    import os
+
+    p = subprocess.run(
+        [sys.executable, "-m", "drillscope.cli", "quarterly", "2019Q1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert p.returncode == 0, p.stderr
+    table = p.stdout.split("report:")[0]
+    assert max(len(line) for line in table.splitlines()) <= 80, table
+    (row,) = [line.split() for line in table.splitlines() if "cf_push" in line]
+    # 2,400 s down of 7,772,400 (Q1 2019 in New York: 90 days less the DST hour); all but 3,300 s of the quarter
+    # unobserved: the lower bound is 0.0425 % and the verdict "unknown", not "yes"
+    assert row == ["cf_push", "99.9691%", "0.0425%", "99.9%", "40m", "89d21h", "30.9%", "unknown"]
+    assert "availability 2019Q1 · F" in table
