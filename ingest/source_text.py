@@ -20,6 +20,24 @@ from drillscope.transforms.redact import MARK
 KEEP_BYTES = 1 << 20
 TABLE = "source_lines"
 
+# Secrets typed on a command line, which the parsers never emit as text but a kept line would show: `cf login
+# -p PW`, `cf auth USER PW`, `uaac token client get ID -s SECRET`, `--password PW`, `--client-secret X`
+_CLI_SECRETS = [
+    re.compile(r"""(?i)(\bcf\s+(?:login|l)\b.*?\s-p\s+)('[^']*'|"[^"]*"|\S+)"""),
+    re.compile(r"""(?i)(\bcf\s+auth\s+(?:'[^']*'|"[^"]*"|\S+)\s+)('[^']*'|"[^"]*"|\S+)"""),
+    re.compile(r"""(?i)(\buaac\b.*?\s-s\s+)('[^']*'|"[^"]*"|\S+)"""),
+    re.compile(r"""(?i)(\s--(?:password|client-secret|secret)[= ]\s*)('[^']*'|"[^"]*"|\S+)"""),
+]
+
+
+def _cli_redact(line: str) -> tuple[str, int]:
+    n = 0
+    for rx in _CLI_SECRETS:
+        line, k = rx.subn(lambda m: m.group(1) + MARK, line)
+        n += k
+    return line, n
+
+
 # A private key spans lines: the BEGIN line is redacted like any line, the lines up to END are blanked here
 _PEM_BEGIN = re.compile(r"BEGIN [A-Z ]*PRIVATE KEY")
 _PEM_END = re.compile(r"END [A-Z ]*PRIVATE KEY")
@@ -36,6 +54,8 @@ def keep_lines(ctx: FileContext) -> None:
             blanked += 1
             inside = not _PEM_END.search(line)
         else:
+            line, n = _cli_redact(line)
+            blanked += n
             texts.append(line)
             inside = bool(_PEM_BEGIN.search(line)) and not _PEM_END.search(line)
     if texts:

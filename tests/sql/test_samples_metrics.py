@@ -182,7 +182,7 @@ def test_chart_markers_stay_in_the_drill_window(out: Path) -> None:
     finally:
         con.close()
     assert sorted(labels) == sorted(
-        ["injection", "detection", "power on", "cck 1244 start", "cck 1244 end", "recovery"]
+        ["injection", "detection", "notification", "power on", "cck 1244 start", "cck 1244 end", "recovery"]
     )
 
 
