@@ -29,11 +29,11 @@ from drillscope.db import SQL_DIR
 from drillscope.errors import DrillscopeError
 from drillscope.ingest.schema import SCHEMAS
 from drillscope.spark import transpile as tp
+from drillscope.spark.warehouse import WAREHOUSE, assemble_duckdb
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-WAREHOUSE = "warehouse"
 
 _SPARK_TYPES = {
     pa.string(): "STRING",
@@ -231,7 +231,6 @@ def _first_line(e: Exception) -> str:
 def build_spark(out: Path, align: bool = False, master: str | None = None) -> BuildResult:
     """(Re)build `out/warehouse/` with Spark from `out/lake`, then `out/drillscope.duckdb` from the warehouse."""
     from drillscope.spark.session import spark_session
-    from drillscope.spark.warehouse import assemble_duckdb
 
     lake = out / "lake"
     if not lake.exists():

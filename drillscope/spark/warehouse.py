@@ -18,9 +18,10 @@ from drillscope.db import DB_NAME, SQL_DIR, connect_session
 from drillscope.errors import DrillscopeError
 from drillscope.ingest.schema import SCHEMAS
 from drillscope.spark import transpile as tp
-from drillscope.spark.build import WAREHOUSE
 
 MARKER = "warehouse_assembly"  # in a database assembled from the warehouse: the engine and the instant
+
+WAREHOUSE = "warehouse"  # OUT/warehouse/<table>/: the Spark build's tables as Parquet
 
 
 def build_files() -> list[Path]:
