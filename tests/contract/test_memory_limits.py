@@ -23,7 +23,7 @@ MIB = 1 << 20
 def cli_with_limits(*args: str) -> subprocess.CompletedProcess:
     boot = (
         "import sys, drillscope.ingest.pipeline as p, drillscope.ingest.context as c, "
-        "drillscope.ingest.parsers.cf_logs as l; "
+        "drillscope.ingest.parsers.cf.log_lines as l; "
         f"p.MAX_WHOLE_BYTES = {MIB}; p.STREAM_BYTES = {MIB // 4}; c.MAX_LINE_BYTES = {MIB}; l.BLOCK_BYTES = {MIB // 4}; "
         "from drillscope.cli import main; sys.argv[0] = 'drillscope'; main()"
     )
