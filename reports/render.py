@@ -400,10 +400,8 @@ def _index(
     comparison_html = _comparison_section(con, drills, lab)
     outs = []
     # a chart with no TTD or TTR at all has no bars and no size: vl-convert cannot draw it
-    if drills.filter(pl.col("ttd_s").is_not_null() | pl.col("ttr_s").is_not_null()).height:
-        outs.append(chart_out("comparison", lab["comparison"], charts.drill_comparison(drills, lab)))
     timed = drills.filter(pl.col("ttd_s").is_not_null() | pl.col("ttr_s").is_not_null())
-    if timed.height:  # (a drill with no observation has no TTD or TTR: nothing to draw)
+    if timed.height:
         outs.append(chart_out("comparison", lab["comparison"], charts.drill_comparison(timed, lab)))
         write_images(outs, folder)
     body = f"""<h1>{e(lab["title"])}</h1>

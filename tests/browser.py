@@ -4,6 +4,7 @@ request blocked; check that every chart drew marks, nothing failed, nothing exec
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,9 +58,13 @@ def open_page(path: Path) -> Iterator[tuple[Any, PageCheck]]:
             pg.on("dialog", lambda d: (res.dialogs.append(d.message), d.dismiss()))
             pg.goto(path.as_uri())
             res.charts = pg.locator("div.chart").count()
-            pg.wait_for_function(
-                f"document.querySelectorAll('div.chart svg.marks').length === {res.charts}", timeout=30000
-            )
+            # polled from here: Playwright's in-page poller evaluates its predicate string, which the page's CSP
+            # (no 'unsafe-eval') refuses; page.evaluate runs outside the page's CSP
+            deadline = time.monotonic() + 30
+            drawn = "document.querySelectorAll('div.chart svg.marks').length"
+            while pg.evaluate(drawn) < res.charts:
+                assert time.monotonic() < deadline, f"{path.name}: charts not drawn in 30 s"
+                pg.wait_for_timeout(100)
             yield pg, res
         finally:
             browser.close()
