@@ -106,8 +106,25 @@ _TICK = (
 Y_AXIS = {"minExtent": 190, "maxExtent": 190, "labelLimit": 185}
 
 
-def _scale(domain: Domain | None) -> alt.Scale:
-    return alt.Scale(type="utc", domain=list(domain)) if domain else alt.Scale(type="utc")
+def _scale(domain: Domain | None = None) -> alt.Scale:
+    # no explicit domain: Vega-Lite turns one into `datetime()` signals, which Vega's expression interpreter (the
+    # page's CSP allows no eval) reads as an infinite extent; every chart carries the same two edge points instead
+    return alt.Scale(type="utc", nice=False)
+
+
+def edge_iso(domain: Domain) -> list[str]:
+    """The shared axis' two ends as wall-clock ISO strings (what the UTC scales show)."""
+    return [
+        datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z" for ms in domain
+    ]
+
+
+def edge_layers(domain: Domain | None) -> list[alt.Chart]:
+    """Two invisible points at the ends of the drill's time axis: with them every chart's x extent is the same."""
+    if not domain:
+        return []
+    edges = pl.DataFrame({"ts": edge_iso(domain), "edge": ["from", "to"]})
+    return [alt.Chart(edges).mark_point(opacity=0, size=0).encode(x=alt.X("ts:T", scale=_scale()))]
 
 
 def _x(field: str, title: str, domain: Domain | None = None) -> alt.X:
@@ -216,7 +233,7 @@ def swimlanes(
         )
     )
     return (
-        alt.layer(bars, *marker_layers(markers, domain))
+        alt.layer(bars, *marker_layers(markers, domain), *edge_layers(domain))
         .resolve_scale(color="independent")
         .properties(width=WIDTH, title=labels["swimlanes"])
     )
@@ -249,7 +266,7 @@ def event_timeline(
         )
     )
     return (
-        alt.layer(points, *marker_layers(markers, domain))
+        alt.layer(points, *marker_layers(markers, domain), *edge_layers(domain))
         .resolve_scale(color="independent")
         .properties(width=WIDTH, title=labels["events"])
     )
@@ -281,7 +298,7 @@ def task_gantt(
         )
     )
     return (
-        alt.layer(bars, *marker_layers(markers, domain))
+        alt.layer(bars, *marker_layers(markers, domain), *edge_layers(domain))
         .resolve_scale(color="independent")
         .properties(width=WIDTH, title=labels["tasks"])
     )
@@ -307,6 +324,9 @@ def vm_heatmap(
     nxt = snaps.with_columns(
         pl.col("ts").shift(-1).fill_null(pl.col("ts") + pl.duration(seconds=int(step or 300))).alias("until")
     )
+    if domain:  # the last snapshot holds to the end of the shared axis, not past it
+        end = datetime.fromtimestamp(domain[1] / 1000, UTC).replace(tzinfo=ZoneInfo(tz))
+        nxt = nxt.with_columns(pl.min_horizontal("until", pl.lit(end).dt.convert_time_zone("UTC")).alias("until"))
     df = (
         vms.join(nxt, on="ts")
         .pipe(wall, ["ts", "until"], tz)
@@ -336,7 +356,7 @@ def vm_heatmap(
         )
     )
     return (
-        alt.layer(cells, *marker_layers(markers, domain))
+        alt.layer(cells, *marker_layers(markers, domain), *edge_layers(domain))
         .resolve_scale(color="independent")
         .properties(width=WIDTH, title=labels["vms"])
     )
@@ -374,6 +394,9 @@ def metric_panels(
     if window and window[0] is not None and window[1] is not None:
         w = wall(pl.DataFrame({"ts": [window[0]], "until": [window[1]]}), ["ts", "until"], tz)
         parts.append(names.join(w, how="cross").with_columns(pl.lit("window").alias("layer")))
+    if domain:
+        edges = pl.DataFrame({"ts": edge_iso(domain)})
+        parts.append(names.join(edges, how="cross").with_columns(pl.lit("edge").alias("layer")))
     data = pl.concat(parts, how="diagonal_relaxed")
     line = (
         alt.Chart()
@@ -397,8 +420,14 @@ def metric_panels(
         .mark_rule(strokeDash=[4, 3], strokeWidth=1.2, clip=True)
         .encode(x=alt.X("ts:T", scale=_scale(domain)), color=_marker_color(), tooltip=["label:N", "time:N"])
     )
+    edge = (
+        alt.Chart()
+        .transform_filter("datum.layer == 'edge'")
+        .mark_point(opacity=0, size=0)
+        .encode(x=alt.X("ts:T", scale=_scale(domain)))
+    )
     return (
-        alt.layer(shade, line, rules, data=data)
+        alt.layer(shade, line, rules, edge, data=data)
         .properties(width=WIDTH // 2 - 40, height=110)
         .facet(facet=alt.Facet("metric:N", title=None), columns=2)
         .resolve_scale(y="independent")

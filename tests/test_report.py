@@ -426,37 +426,16 @@ def test_csp_allows_only_the_pages_own_scripts(report: Path) -> None:
         assert set(script_src.split()[1:]) == hashes and len(hashes) == 3  # the page's own, Vega, the embeds
 
 
-def _x_domains(spec: dict) -> list:
-    """Every x scale domain set anywhere in a chart spec (layers, facets)."""
-    found = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            x = node.get("encoding", {}).get("x") if isinstance(node.get("encoding"), dict) else None
-            if isinstance(x, dict) and "domain" in x.get("scale", {}):
-                found.append(x["scale"]["domain"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
-    return found
-
-
 TIME_CHARTS = ("swimlanes", "events", "tasks", "vms", "metrics")
 
 
 def test_time_charts_share_one_axis_and_the_markers(report: Path) -> None:
     specs = _specs(report / DRILL / "index.html")
-    domains = {name: _x_domains(specs[name]) for name in TIME_CHARTS}
-    first = domains["swimlanes"][0]
-    assert all(d == first for ds in domains.values() for d in ds) and all(domains.values())
-    # from the first instant drawn (the 10:20:02 VM snapshot) to the last (11:19 snapshot), 1 % of air each side
-    lo, hi = (datetime(2019, 1, 3, 10, 20, 0, tzinfo=UTC), datetime(2019, 1, 3, 11, 19, 0, tzinfo=UTC))
-    air = (hi - lo).total_seconds() * 10  # ms
-    assert first == [lo.timestamp() * 1000 - air, hi.timestamp() * 1000 + air]
+    # every chart carries the same two (invisible) edge points: from the first instant drawn (the 10:20 probe) to
+    # the last (the 11:19 VM snapshot), with 1 % of air each side (35.4 s)
+    for name in TIME_CHARTS:
+        edges = sorted({v["ts"] for v in _values(specs[name]) if "edge" in v or v.get("layer") == "edge"})
+        assert edges == ["2019-01-03T10:19:24.600Z", "2019-01-03T11:19:35.400Z"], name
     expected = {
         "injection": "2019-01-03T10:25:00Z",
         "detection": "2019-01-03T10:28:00Z",
@@ -516,6 +495,18 @@ def test_drill_page_works_in_chromium(report: Path) -> None:
         assert res.charts == 5
         for name in TIME_CHARTS:  # 7 markers on each chart (the metric panels: on each of its panels)
             assert pg.locator(f"#chart-{name} .mark-rule line").count() >= 7, name
+        # the same time axis as drawn: Vega describes each axis with its first and last tick
+        axes = {
+            name: pg.locator(f'#chart-{name} g.role-axis[aria-label^="X-axis"]').first.get_attribute(
+                "aria-label"
+            )
+            for name in TIME_CHARTS
+        }
+        assert len(set(axes.values())) == 1, axes
+        assert (
+            "from Thursday, 03 January 2019, 10:19:24 AM UTC to Thursday, 03 January 2019, 11:19:35"
+            in axes["events"]
+        )
         # the evidence snippet: the outage's start evidence opens the probe loop at line 91, lines 88..94
         snippet = pg.locator(f"#{slug('cf/push_probe.log:91')} pre.snippet")
         assert not snippet.is_visible()
