@@ -326,7 +326,9 @@ def vm_heatmap(
     )
     if domain:  # the last snapshot holds to the end of the shared axis, not past it
         end = datetime.fromtimestamp(domain[1] / 1000, UTC).replace(tzinfo=ZoneInfo(tz))
-        nxt = nxt.with_columns(pl.min_horizontal("until", pl.lit(end).dt.convert_time_zone("UTC")).alias("until"))
+        nxt = nxt.with_columns(
+            pl.min_horizontal("until", pl.lit(end).dt.convert_time_zone("UTC")).alias("until")
+        )
     df = (
         vms.join(nxt, on="ts")
         .pipe(wall, ["ts", "until"], tz)
