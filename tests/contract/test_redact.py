@@ -70,8 +70,9 @@ def test_planted_secrets_never_reach_parquet(lake: Lake) -> None:
     )
     d = lake.drill("d1", **{"a.jsonl": line, "b.jsonl": '{"time":1546480288,"stage" password=hunter2x\n'})
     res = {r.source_file: r for r in lake.ingest(d)}
-    assert res["a.jsonl"].redactions == 2
-    assert res["b.jsonl"].quarantined == 1 and res["b.jsonl"].redactions == 1
+    # each secret twice: in the parsed row and in the kept source line (source_lines, for evidence snippets)
+    assert res["a.jsonl"].redactions == 4
+    assert res["b.jsonl"].quarantined == 1 and res["b.jsonl"].redactions == 2
     # read every Parquet file and every database table back as text (the files are compressed)
     for f in lake.out.rglob("*.parquet"):
         text = str(pq.read_table(f).to_pylist())
@@ -80,4 +81,4 @@ def test_planted_secrets_never_reach_parquet(lake: Lake) -> None:
         text = str(lake.q(f'select * from "{table}"'))
         assert "hunter2x" not in text and JWT not in text, table
     assert "[REDACTED]" in str(lake.q("select message from events"))
-    assert lake.one("select redactions from ingest_files where source_file = 'a.jsonl'") == 2
+    assert lake.one("select redactions from ingest_files where source_file = 'a.jsonl'") == 4

@@ -14,7 +14,8 @@ import pytest
 
 from drillscope.ingest import pipeline
 from drillscope.ingest.context import DrillConfig, FileContext
-from drillscope.ingest.parsers import bosh_debug, cf_logs
+from drillscope.ingest.parsers import bosh_debug
+from drillscope.ingest.parsers.cf import log_lines as cf_log_lines
 from drillscope.ingest.parsers.healthwatch import csv_export as _hw_csv
 from tests.conftest import FIXTURES, REPO, Lake
 
@@ -128,7 +129,7 @@ def test_bosh_debug_streamed_equals_in_memory(lake: Lake, monkeypatch: pytest.Mo
 
 
 def test_cf_logs_streamed_equals_in_memory(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cf_logs, "BLOCK_BYTES", 2000)
+    monkeypatch.setattr(cf_log_lines, "BLOCK_BYTES", 2000)
     one = (FIXTURES / "cf" / "cf_logs_recent.txt").read_bytes()
     files = {"logs.txt": one * 3, "logs_crlf.txt": one.replace(b"\n", b"\r\n") + b"tail without newline"}
     toml = 'id = "ID"\ntimezone = "Asia/Seoul"\n'
