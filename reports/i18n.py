@@ -93,6 +93,8 @@ _EN: Labels = {
     "context_rebuilt": "Rebuilt from the parsed rows of this file (the input was too big to keep whole).",
     "evidence_help": "Click a row (or an evidence link anywhere on the page) to see the cited line with the lines "
     "around it, redacted.",
+    "operator_markers": "Operator markers",
+    "marker": "Marker",
     "mk_injection": "injection",
     "mk_detection": "detection",
     "mk_notification": "notification",
@@ -241,6 +243,8 @@ _KO: Labels = {
     "no_context": "이 줄의 입력 파일이 너무 커서 보관하지 않았고, 근처에 파싱된 행도 없습니다.",
     "context_rebuilt": "이 파일의 파싱된 행으로 재구성했습니다 (입력 파일이 너무 커서 통째로 보관하지 않음).",
     "evidence_help": "행(또는 페이지의 근거 링크)을 누르면 인용된 줄과 그 주변 줄이 (비밀 정보는 가린 채) 열립니다.",
+    "operator_markers": "운영자 표시",
+    "marker": "표시",
     "mk_injection": "장애 주입",
     "mk_detection": "탐지",
     "mk_notification": "통보",

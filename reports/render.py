@@ -185,6 +185,7 @@ def _drill_page(
 {key_md}
 
 {out_md}
+{_markers_md(raw_markers, tz, lab)}
 | {md_text(lab["capability"])} | {md_text(lab["first_failure"])} | {md_text(lab["restored"])} | {md_text(lab["downtime"])} | {md_text(lab["availability"])} |
 |---|---|---|---|---|
 {md_caps}
@@ -244,6 +245,18 @@ def _outage_section(outages: pl.DataFrame, tz: str, lab: Labels) -> tuple[str, s
         + "\n"
     )
     return html_, md
+
+
+def _markers_md(markers: pl.DataFrame, tz: str, lab: Labels) -> str:
+    """The operators' own drill.toml `[[markers]]` for summary.md (nothing when there are none)."""
+    ops = markers.filter(pl.col("key") == "operator")
+    if ops.is_empty():
+        return ""
+    rows = "\n".join(f"| {fmt_ts(r['ts'], tz)} | {md_text(r['label'])} |" for r in ops.iter_rows(named=True))
+    return (
+        f"## {md_text(lab['operator_markers'])}\n\n| {md_text(lab['time'])} | {md_text(lab['marker'])} |\n"
+        f"|---|---|\n{rows}\n"
+    )
 
 
 def _timeline_section(timeline: pl.DataFrame, tz: str, lab: Labels) -> str:

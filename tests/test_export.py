@@ -27,8 +27,9 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_timesketch(out: Path) -> None:
     path, n = export(out, "timesketch")
     lines = path.read_text(encoding="utf-8").splitlines()
-    # 40 probes + 1 alert + 2 events + the task's start and end + 3 milestones + the outage's start and end
-    assert n == len(lines) == 50
+    # 40 probes + 1 alert + 2 events + the task's start and end + 3 milestones + the outage's start and end + the
+    # operator's marker
+    assert n == len(lines) == 51
     recs = [json.loads(x) for x in lines]
     for r in recs:
         assert r["message"] and r["timestamp_desc"] and r["datetime"]
@@ -63,17 +64,57 @@ def test_timesketch(out: Path) -> None:
         ("outage start", "2019-01-03T01:29:00+00:00", 91, "cf_push down 840 s (until 2019-01-03T01:43:00Z)"),
         ("outage end", "2019-01-03T01:43:00+00:00", 231, "cf_push up again after 840 s down"),
     ]
+    (marker,) = [r for r in recs if r["kind"] == "marker"]
+    assert {
+        k: marker[k] for k in ("datetime", "timestamp_desc", "message", "source_file", "source_line")
+    } == {
+        "datetime": "2019-01-03T01:47:00+00:00",
+        "timestamp_desc": "operator marker",
+        "message": "marker: AZ2 network restored",
+        "source_file": "drill.toml",
+        "source_line": None,
+    }
 
 
 def test_l2tcsv(out: Path) -> None:
     path, n = export(out, "l2tcsv", [DRILL])
     lines = path.read_text(encoding="utf-8").split("\n")
-    assert lines[-1] == "" and len(lines) - 2 == n == 50  # one physical line per record, after the header
+    assert lines[-1] == "" and len(lines) - 2 == n == 51  # one physical line per record, after the header
     rows = [dict(zip(L2T_COLUMNS, line.split(","), strict=True)) for line in lines[1:-1]]
     assert lines[0].split(",") == L2T_COLUMNS
     task_end = next(r for r in rows if r["type"] == "task finished")
     assert (task_end["date"], task_end["time"], task_end["timezone"]) == ("01/03/2019", "02:17:07", "UTC")
     assert task_end["filename"] == "bosh/cck_console.txt:30"
+    marker = next(r for r in rows if r["type"] == "operator marker")
+    assert (marker["date"], marker["time"], marker["sourcetype"], marker["desc"], marker["filename"]) == (
+        "01/03/2019",
+        "01:47:00",
+        "marker",
+        "marker: AZ2 network restored",
+        "drill.toml",
+    )
+
+
+def test_csv(out: Path) -> None:
+    import csv
+
+    path, n = export(out, "csv")
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert n == len(rows) == 51
+    (marker,) = [r for r in rows if r["timestamp_desc"] == "operator marker"]
+    assert marker == {
+        "drill": DRILL,
+        "ts": "2019-01-03T01:47:00+00:00",
+        "timestamp_desc": "operator marker",
+        "source_type": "drill.toml",
+        "kind": "marker",
+        "severity": "",
+        "capability": "",
+        "message": "marker: AZ2 network restored",
+        "source_file": "drill.toml",
+        "source_line": "",
+    }
 
 
 def test_bad_format_and_drill(out: Path) -> None:

@@ -471,6 +471,20 @@ def test_outage_table_and_summary_md(report: Path) -> None:
     )
 
 
+def test_operator_marker_in_the_timeline_table_and_summary_md(report: Path) -> None:
+    """drill.toml `[[markers]] at = "10:47"` is a row of table `timeline` (ad hoc SQL sees it) and of summary.md."""
+    out = report.parent
+    assert duckdb_rows(
+        out,
+        "select ts, phase, what, source_type, source_file, source_line from timeline where what like 'marker:%'",
+    ) == [(kst(10, 47), "degraded", "marker: AZ2 network restored", "drill.toml", "drill.toml", None)]
+    md = (report / DRILL / "summary.md").read_text(encoding="utf-8")
+    assert (
+        "## Operator markers\n\n| Time | Marker |\n|---|---|\n| 2019-01-03 10:47:00 KST | AZ2 network restored |\n"
+        in md
+    )
+
+
 def test_one_severity_scale(report: Path) -> None:
     from drillscope.reports.charts import SEVERITY
 

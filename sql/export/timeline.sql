@@ -1,10 +1,11 @@
 -- grain: drill, ts, timestamp_desc, source_file, source_line
--- upstream: alerts, bosh_tasks, drill_metrics, events, outages, probes
+-- upstream: alerts, bosh_tasks, drill_metrics, events, operator_markers, outages, probes
 -- The unified timeline for export: every timed row of every source, one line each, plus the drill's milestones
--- (injection, detection, notification, recovery) and one row per outage start and end, so a timeline tool shows the verdicts
--- beside the evidence.
+-- (injection, detection, notification, recovery), one row per outage start and end, so a timeline tool shows the verdicts
+-- beside the evidence, and the operators' own drill.toml `[[markers]]`.
 -- timestamp_desc says what the instant means (plaso/Timesketch convention): the row's ts_role or kind, `drill
--- injection` … for the milestones, `outage start` / `outage end` for the outages. severity is one scale
+-- injection` … for the milestones, `outage start` / `outage end` for the outages, `operator marker` for a marker
+-- (message `marker: <label>`, source_file drill.toml, no line). severity is one scale
 -- (critical, error, warning, info): BOSH health-monitor numbers 1 (alert), 2 (critical), 3 (error), 4 (warning).
 with ms as (
     select drill, ts, what, ref from (
@@ -61,6 +62,9 @@ select * from (
     select drill, ts, what, 'drillscope', 'outage', severity, capability, message,
            coalesce(nullif(regexp_extract(ref, '^(.*):\d+$', 1), ''), ref), try_cast(regexp_extract(ref, ':(\d+)$', 1) as bigint)
     from edges where ts is not null
+    union all
+    select drill, ts, 'operator marker', 'drill.toml', 'marker', '', '', 'marker: ' || label, 'drill.toml', null
+    from operator_markers where ts is not null
 )
 where $drills is null or list_contains($drills, drill)
 order by ts, drill, source_file, source_line

@@ -1,11 +1,13 @@
 -- model: timeline
 -- grain: drill, ts, what
--- upstream: stg_drills, drill_recovery, drill_metrics, outage_members, outages, stg_alerts, events, bosh_tasks, cck_problems
+-- upstream: stg_drills, drill_recovery, drill_metrics, outage_members, outages, stg_alerts, events, bosh_tasks, cck_problems, operator_markers
 -- timeline: the key moments of each drill, each in its phase (CONTRACT §3 `timeline`).
 -- Grain: one row per key moment (drill, ts, what).
 -- CONTRACT §3 phases: baseline, injection, detection, degraded, mitigation, recovered. Moments: the injection;
 -- each outage's start (the first one per capability: "<cap> down") and end ("<cap> restored"); the first firing of
--- each alert; operator actions: notes (events kind 'note'), BOSH task starts and ends, cck resolutions; the recovery.
+-- each alert; operator actions: notes (events kind 'note'), BOSH task starts and ends, cck resolutions; the recovery;
+-- the operators' own markers (operator_markers: what = 'marker: <label>', source_type and source_file 'drill.toml',
+-- no line), which are no operator action.
 -- Phase of a moment: before injected_at baseline; at injected_at injection; the first alert at or after injected_at
 -- (detected_at) detection; at or after recovered_at recovered; at or after the first operator action after
 -- injected_at mitigation; otherwise degraded. Operator actions: BOSH tasks other than look-ups (`retrieve
@@ -13,7 +15,8 @@
 -- recreate, restart, reboot, power on, 재기동, 기동, 복구 작업); other notes are observations. A note of the fault
 -- (fault_note) at or before the first operator action is part of the injection.
 -- Kept: moments from 1 h before injected_at to 1 h after recovered_at (a `bosh tasks` capture lists days of
--- unrelated tasks). A task or cck resolution seen in several captures is one moment (its earliest copy).
+-- unrelated tasks); an operator's marker is always kept (they wrote it for this drill). A task or cck resolution
+-- seen in several captures is one moment (its earliest copy); two markers with the same time and label are one.
 CREATE OR REPLACE TABLE timeline AS
 WITH moments AS (
     -- the injection
@@ -86,6 +89,10 @@ WITH moments AS (
                 ELSE 'recovered (inferred: ' || r.recovered_what || ')' END,
            r.recovered_source_type, r.recovered_source_file, r.recovered_source_line
     FROM drill_recovery r WHERE r.recovered_at IS NOT NULL
+    UNION ALL
+    -- the operators' own markers
+    SELECT DISTINCT o.drill, o.ts, 'marker', 'marker: ' || o.label, 'drill.toml', 'drill.toml', NULL::BIGINT
+    FROM operator_markers o
 ),
 marks AS (
     SELECT d.drill, d.injected_at, m.detected_at, m.detected_evidence, r.recovered_at,
@@ -105,9 +112,10 @@ SELECT x.drill, x.ts,
        x.what, x.source_type, x.source_file, x.source_line
 FROM moments x JOIN marks k USING (drill)
 WHERE x.ts IS NOT NULL
-  AND (k.injected_at IS NULL OR x.ts >= k.injected_at - INTERVAL 1 HOUR)
-  AND (k.recovered_at IS NULL OR x.ts <= greatest(k.recovered_at, k.injected_at) + INTERVAL 1 HOUR)
+  AND (x.moment = 'marker'
+       OR (k.injected_at IS NULL OR x.ts >= k.injected_at - INTERVAL 1 HOUR)
+          AND (k.recovered_at IS NULL OR x.ts <= greatest(k.recovered_at, k.injected_at) + INTERVAL 1 HOUR))
 ORDER BY x.drill, x.ts,
          list_position(['injection', 'fault_note', 'failure', 'alert', 'note', 'lookup', 'action', 'task_end',
-                        'restoration', 'recovery'], x.moment),
+                        'restoration', 'recovery', 'marker'], x.moment),
          x.what;

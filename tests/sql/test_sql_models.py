@@ -743,6 +743,48 @@ def test_series_of_one_file_at_one_instant_any_failure_wins(hand: HandLake) -> N
     ]
 
 
+def test_operator_markers_in_the_timeline(hand: HandLake) -> None:
+    """drill.toml `[[markers]]`: a date-less time on the drill's local date, an ISO time with an offset, one without
+    (read in the drill's zone), one a day after the drill (kept: the operator wrote it for this drill) and a
+    duplicate (one timeline row); each listed in the phase the drill is in at that instant."""
+    import json
+
+    inferred(hand)  # injected 03:03 UTC (12:03 KST), detected 03:06, first action 03:08, recovered 03:18
+    markers = [
+        {"at": "12:04", "label": "AZ2 network restored"},
+        {"at": "2019-01-03T12:10:00+09:00", "label": "called the vendor"},
+        {"at": "2019-01-03T12:30:00", "label": "all apps checked"},
+        {"at": "2019-01-04T09:00:00Z", "label": "post-mortem"},
+        {"at": "12:04:00", "label": "AZ2 network restored"},
+    ]
+    hand.drill("noinfer", timezone="Asia/Seoul", has_toml=True, config=json.dumps({"markers": markers}))
+    hand.build()
+    assert hand.q("select marker_no, ts, label, at_text from operator_markers") == [
+        {"marker_no": 1, "ts": "2019-01-03T03:04:00+00:00", "label": "AZ2 network restored", "at_text": "12:04"},
+        {"marker_no": 2, "ts": "2019-01-03T03:10:00+00:00", "label": "called the vendor",
+         "at_text": "2019-01-03T12:10:00+09:00"},
+        {"marker_no": 3, "ts": "2019-01-03T03:30:00+00:00", "label": "all apps checked",
+         "at_text": "2019-01-03T12:30:00"},
+        {"marker_no": 4, "ts": "2019-01-04T09:00:00+00:00", "label": "post-mortem", "at_text": "2019-01-04T09:00:00Z"},
+        {"marker_no": 5, "ts": "2019-01-03T03:04:00+00:00", "label": "AZ2 network restored", "at_text": "12:04:00"},
+    ]  # fmt: skip
+    got = hand.q(
+        "select ts, phase, what, source_type, source_file, source_line from timeline where what like 'marker:%'"
+    )
+    assert got == [
+        {"ts": "2019-01-03T03:04:00+00:00", "phase": "degraded", "what": "marker: AZ2 network restored",
+         "source_type": "drill.toml", "source_file": "drill.toml", "source_line": None},
+        {"ts": "2019-01-03T03:10:00+00:00", "phase": "mitigation", "what": "marker: called the vendor",
+         "source_type": "drill.toml", "source_file": "drill.toml", "source_line": None},
+        {"ts": "2019-01-03T03:30:00+00:00", "phase": "recovered", "what": "marker: all apps checked",
+         "source_type": "drill.toml", "source_file": "drill.toml", "source_line": None},
+        {"ts": "2019-01-04T09:00:00+00:00", "phase": "recovered", "what": "marker: post-mortem",
+         "source_type": "drill.toml", "source_file": "drill.toml", "source_line": None},
+    ]  # fmt: skip
+    # a marker is no operator action: mitigation still starts at bosh task 42 (03:08), detection is still the alert
+    assert hand.one("select min(ts) from timeline where phase = 'mitigation'") == "2019-01-03T03:08:00+00:00"
+
+
 def test_timeline_one_moment_per_task_and_only_near_the_drill(hand: HandLake) -> None:
     inferred(hand)
     hand.rows(
