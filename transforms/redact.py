@@ -123,7 +123,11 @@ def _redact_series(s: pl.Series) -> tuple[pl.Series, int]:
         return s, 0
     idx = mask.arg_true()
     sub = s.gather(idx)
-    red = sub.to_frame("v").select(_chain(pl.col("v"))).to_series()
+    uniq = sub.unique()
+    if len(uniq) * 2 <= len(sub):  # a column of few values (thread names, hosts): each redacted once
+        red = sub.replace_strict(uniq, uniq.to_frame("v").select(_chain(pl.col("v"))).to_series())
+    else:
+        red = sub.to_frame("v").select(_chain(pl.col("v"))).to_series()
     n = int(red.str.count_matches(re.escape(MARK)).sum() - sub.str.count_matches(re.escape(MARK)).sum())
     return s.scatter(idx, red), n
 
