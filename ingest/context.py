@@ -184,6 +184,12 @@ class FileContext:
         return decode(raw)[0]
 
     @property
+    def has_secret_lines(self) -> bool:
+        """Whether the input holds multi-line secrets: the sink blanks their rows whole, so a parser that
+        redacts a column itself (`clean`) must leave it to the sink, or a secret would count twice."""
+        return bool(getattr(self._sink, "secret_lines", None))
+
+    @property
     def streamed(self) -> bool:
         """True when the input is not in memory (a large file): prefer `blocks()` over `data`."""
         return self._data is None

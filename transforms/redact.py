@@ -117,7 +117,8 @@ SKIP = frozenset(
 )
 
 
-def _redact_series(s: pl.Series) -> tuple[pl.Series, int]:
+def redact_series(s: pl.Series) -> tuple[pl.Series, int]:
+    """Redact a string column (vectorized); returns it and the marks added."""
     mask = s.str.contains(PREFILTER).fill_null(False)
     if not mask.any():
         return s, 0
@@ -154,7 +155,7 @@ def redact_table(table: pa.Table, clean: frozenset[str] | set[str] = frozenset()
             continue
         s = pl.from_arrow(table.column(i))
         assert isinstance(s, pl.Series)
-        red, n = _redact_series(s)
+        red, n = redact_series(s)
         if n:
             total += n
             table = table.set_column(i, f, red.to_arrow().cast(f.type))

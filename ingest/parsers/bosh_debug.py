@@ -59,6 +59,7 @@ import polars as pl
 import pyarrow as pa
 
 from drillscope.ingest.context import FileContext
+from drillscope.transforms.redact import redact_series
 
 NAME = "bosh_debug"
 LOOKS_FOR = "director log records (`D, [2019-01-03T01:25:00.123456 #1234] [task:N] DEBUG -- …`) or health_monitor.log lines (`I, [...]  INFO : …`)"
@@ -192,10 +193,11 @@ class _State:
     calib_hm: list[float] = field(default_factory=list)
     calib_at: datetime | None = None
     replaced: bool = False
+    redact: bool = True  # log_lines' text redacted in the block threads, not in the sink's one
 
 
 def parse(ctx: FileContext) -> None:
-    st = _State()
+    st = _State(redact=not ctx.has_secret_lines)
     dtz = ctx.drill.director_timezone.key
     # blocks are cut at record heads, so a multi-line record never spans two (streamed for big files); the
     # stateless part of a block (`_prepare`: lines, heads, fields, instants) runs in threads, a block ahead
@@ -203,7 +205,9 @@ def parse(ctx: FileContext) -> None:
     with ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="bosh-debug") as pool:
         ahead: deque[Future[_Prep]] = deque()
         for block in ctx.blocks(BLOCK_BYTES, cut=_CUT):
-            ahead.append(pool.submit(_prepare, block, ctx.block_lines, ctx.line_offset, ctx.last_block, dtz))
+            ahead.append(
+                pool.submit(_prepare, block, ctx.block_lines, ctx.line_offset, ctx.last_block, dtz, st.redact)
+            )
             if len(ahead) >= PREPARE_THREADS:
                 _block(ctx, st, ahead.popleft().result())
         while ahead:
@@ -229,14 +233,27 @@ class _Prep:
     truncated: bool
     replaced: bool
     recs: pl.DataFrame | None
+    marks: int  # redactions in recs' `message` and `thread_text`
 
 
-def _prepare(block: bytes, n_lines: int, line0: int, last: bool, dtz: str) -> _Prep:
+def _prepare(block: bytes, n_lines: int, line0: int, last: bool, dtz: str, redact: bool) -> _Prep:
     s, replaced = _split(block, n_lines)
     head = s.str.contains(HEAD_RE)
     hidx = head.arg_true()
-    recs = None if last or not len(hidx) else _records(s, head, hidx, len(s), line0, dtz)
-    return _Prep(s, head, hidx, line0, last, not block.endswith(b"\n"), replaced, recs)
+    recs, marks = None, 0
+    if not last and len(hidx):
+        recs, marks = _redacted(_records(s, head, hidx, len(s), line0, dtz), redact)
+    return _Prep(s, head, hidx, line0, last, not block.endswith(b"\n"), replaced, recs, marks)
+
+
+def _redacted(recs: pl.DataFrame, redact: bool) -> tuple[pl.DataFrame, int]:
+    """The log_lines text columns (`message`: the whole record; `thread_text`), redacted here when
+    `redact` (the block threads share the work the sink's one thread would do); the marks added."""
+    if not redact:
+        return recs.with_columns(message=pl.col("text"), thread_text=pl.col("thread")), 0
+    message, n = redact_series(recs["text"])
+    thread, k = redact_series(recs["thread"])
+    return recs.with_columns(message=message, thread_text=thread), n + k
 
 
 def _split(block: bytes, want: int) -> tuple[pl.Series, bool]:
@@ -292,11 +309,13 @@ def _block(ctx: FileContext, st: _State, p: _Prep) -> None:
     if len(st.calib_sql) < CALIBRATION_SAMPLES:
         _calibrate_sql(st, s, head)
 
-    recs = p.recs
+    recs, marks = p.recs, p.marks
     if recs is None:
-        recs = _records(s, head, hidx, n_body, line0, ctx.drill.director_timezone.key)
+        dtz = ctx.drill.director_timezone.key
+        recs, marks = _redacted(_records(s, head, hidx, n_body, line0, dtz), st.redact)
     recs = _tasks(st, recs)
-    ctx.emit("log_lines", _log_lines(recs).to_arrow())
+    clean = _LOG_CLEAN if st.redact else frozenset()
+    ctx.emit("log_lines", _log_lines(recs).to_arrow(), clean=clean, redactions=marks)
 
     cand = recs.filter(pl.col("cand"))
     if not cand.height:
@@ -396,15 +415,19 @@ def _tasks(st: _State, recs: pl.DataFrame) -> pl.DataFrame:
     return recs
 
 
+# log_lines columns redacted by `_redacted`, or our own words (`component`)
+_LOG_CLEAN = frozenset({"message", "thread", "component"})
+
+
 def _log_lines(recs: pl.DataFrame) -> pl.DataFrame:
     return recs.select(
         ts=pl.col("logged"),
         level=pl.col("level"),
         component=pl.col("component"),
-        thread=pl.col("thread"),
+        thread=pl.col("thread_text"),
         task_id=pl.col("task_id"),
         pid=pl.col("pid").cast(pl.Int64, strict=False),
-        message=pl.col("text"),
+        message=pl.col("message"),
         source_line=pl.col("source_line"),
     )
 

@@ -490,17 +490,13 @@ def _fast_rows(
 ) -> None:
     """Rows the vectorized rules take are spooled; the others go through `_row` one by one (rare)."""
     keys = ["name", *[f"l{i}" for i in f.label_cols]]
-    zulu = bool(cells.select(pl.col("ts_txt").str.ends_with("Z").any()).item())
-    ts = pl.col("ts_txt").str.replace(r"Z$", "+00:00") if zulu else pl.col("ts_txt")
+    cells = cells.with_columns(us=_epoch_us(cells["ts_txt"], pl))
     val = pl.col("val_txt")
     # one lazy pass (polars runs it on both cores; the eager calls ran one expression at a time)
     cells = (
         cells.lazy()
         .with_columns(
             h=pl.struct(keys).hash(),  # the series key, looked up below per distinct value
-            us=pl.when(pl.col("ts_txt").str.contains(_FAST_TS))
-            .then(ts.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False))
-            .dt.epoch("us"),
             value=val.cast(pl.Float64, strict=False),
             # a missing sample, as `number` reads it: no cell, empty, `null`, NaN (no row, the line is parsed)
             empty=val.is_null() | val.is_in(["", "null", "NULL", "Null", "NaN", "nan", "NAN"]),
@@ -534,6 +530,23 @@ def _fast_rows(
         if ex is not None:
             out = pl.concat([out, ex]).sort("line")
     spool.write(out, pl)
+
+
+def _epoch_us(ts: Any, pl: Any) -> Any:
+    """µs since the epoch of each time written as `_FAST_TS`, else null (the row path reads it). Arrow's
+    ISO 8601 cast reads them about ten times faster than polars' strptime; when it refuses one (a 30th of
+    February), strptime reads the block, leaving null what it cannot read."""
+    import pyarrow as pa
+
+    fast = ts.to_frame().select(pl.when(pl.col("ts_txt").str.contains(_FAST_TS)).then("ts_txt")).to_series()
+    try:
+        return pl.from_arrow(fast.to_arrow().cast(pa.timestamp("us", tz="UTC"))).dt.epoch("us")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return (
+            fast.str.replace(r"Z$", "+00:00")
+            .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False)
+            .dt.epoch("us")
+        )
 
 
 def _sid(f: _Frame, spool: _Spool, name: str | None, cells: tuple) -> int | None:
