@@ -105,17 +105,19 @@ def run_audits(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> list[Aud
 FINDINGS_DDL = """CREATE OR REPLACE TABLE findings (
     drill VARCHAR, rule VARCHAR,
     severity VARCHAR CHECK (severity IN ('critical', 'warning', 'info')),
-    finding VARCHAR, evidence VARCHAR, ts TIMESTAMP WITH TIME ZONE)"""
+    finding VARCHAR, evidence VARCHAR, ts TIMESTAMP WITH TIME ZONE,
+    finding_ko VARCHAR)"""
 
 
 def run_findings(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> None:
-    """Collect the rows of every `sql/findings/*.sql` query into `findings` (a bad severity fails the build)."""
+    """Collect the rows of every `sql/findings/*.sql` query into `findings` (a bad severity fails the build).
+    Each rule words its finding in English (`finding`) and Korean (`finding_ko`, for `report --lang ko`)."""
     con.execute(FINDINGS_DDL)
     for f in files:
         q = f.text.strip().rstrip(";")
         try:
             con.execute(
-                f"INSERT INTO findings SELECT drill, rule, severity, finding, evidence, ts FROM ({q}\n)"
+                f"INSERT INTO findings SELECT drill, rule, severity, finding, evidence, ts, finding_ko FROM ({q}\n)"
             )
         except duckdb.Error as e:
             raise DrillscopeError(f"sql/{f.rel}: {e}") from e

@@ -102,7 +102,12 @@ def _drill_page(
     signals_html, signals_md = _signals_section(con, drill, lab)
 
     milestones = [
-        ("injected", d["injected_at"], f"{lab['by']} {d['injected_by'] or '—'}", d["injected_evidence"]),
+        (
+            "injected",
+            d["injected_at"],
+            f"{lab['by']} {lab.get('by_' + (d['injected_by'] or ''), d['injected_by'] or '—')}",
+            d["injected_evidence"],
+        ),
         ("detected", d["detected_at"], f"{lab['ttd']} {fmt_dur(d['ttd_s'])}", d["detected_evidence"]),
     ]
     milestones.append(
@@ -501,6 +506,8 @@ def _coverage_section(con: duckdb.DuckDBPyConnection, drill: str, lab: Labels) -
 def _findings_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: Labels) -> tuple[str, str]:
     """The first-screen findings (sql/findings rules, worst first): HTML section and Markdown."""
     rows = list(_q(con, "findings", drill).iter_rows(named=True))
+    for r in rows:  # the rule's own wording in the page's language (sql/findings: finding_ko), else English
+        r["finding"] = r.get(f"finding_{lab['lang']}") or r["finding"]
     if not rows:
         return (
             f'<section id="findings"><h2>{e(lab["findings"])}</h2><p>{e(lab["no_findings"])}</p></section>',
@@ -528,6 +535,8 @@ def _findings_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: 
 def _plan_section(con: duckdb.DuckDBPyConnection, drill: str, tz: str, lab: Labels) -> tuple[str, str]:
     """Planned vs observed steps and TTR against the RTO (drill.toml `[[plan]]`, `rto`); empty without a plan."""
     steps = list(_q(con, "plan", drill).iter_rows(named=True))
+    for r in steps:  # drill.toml `step_ko` under --lang ko
+        r["step"] = r.get(f"step_{lab['lang']}") or r["step"]
     rto = list(_q(con, "rto", drill).iter_rows(named=True))
     if not steps and not rto:
         return "", ""

@@ -304,14 +304,102 @@ def test_hangul_renders_in_png() -> None:
     assert png("가") != png("나")
 
 
-def test_korean_report(tmp_path: Path) -> None:
-    _lake(tmp_path)
-    commit_inputs(tmp_path / "lake")
-    build(tmp_path)
-    write_report(tmp_path, [DRILL], lang="ko")
-    text = (tmp_path / "report" / DRILL / "index.html").read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def report_ko(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report-ko")
+    _lake(out)
+    commit_inputs(out / "lake")
+    build(out)
+    write_report(out, [DRILL], lang="ko")
+    return out / "report"
+
+
+def test_korean_report(report_ko: Path) -> None:
+    """--lang ko: headings, page titles, badges, the findings (each rule's own Korean wording, sql/findings) and the
+    chart markers are Korean; the operator's marker keeps its label."""
+    text = (report_ko / DRILL / "index.html").read_text(encoding="utf-8")
     assert "<h2>요약</h2>" in text and "기능별 가용 상태" in text
     assert '<html lang="ko">' in text
+    assert "<title>AZ1 power-off drill — drillscope 보고서</title>" in text
+    index = (report_ko / "index.html").read_text(encoding="utf-8")
+    assert "<title>drillscope 보고서</title>" in index and "<h1>drillscope 보고서</h1>" in index
+    findings = text.split('<section id="findings">')[1].split("</section>")[0]
+    assert "<h2>발견 사항</h2>" in findings
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", findings)]
+    assert cells[:2] == [
+        "경고",
+        "플랫폼이 중단된 동안 Healthwatch가 보지 못했습니다: 지표 계열 1개(health.check.cliCommand.push)에 10:30:00부터 "
+        "10:35:00까지 샘플이 없었습니다(가장 긴 공백 6m00s, 누락 샘플 6개). (monitoring_blind)",
+    ]
+    assert '<span class="sev sev-warning">경고</span>' in findings
+    assert "근거: drill.toml" in text  # how the injection time is known
+    for name in TIME_CHARTS:
+        got = {v["label"] for v in _values(_specs(report_ko / DRILL / "index.html")[name]) if v.get("key")}
+        assert got == {
+            "장애 주입",
+            "탐지",
+            "AZ2 network restored",
+            "전원 켬",
+            "cck 1234 시작",
+            "cck 1234 종료",
+            "복구",
+        }
+    md = (report_ko / DRILL / "summary.md").read_text(encoding="utf-8")
+    assert "## 발견 사항\n\n- **경고** 플랫폼이 중단된 동안 Healthwatch가 보지 못했습니다" in md
+    assert (
+        "## 운영자 표시\n\n| 시각 | 표시 |\n|---|---|\n| 2019-01-03 10:47:00 KST | AZ2 network restored |"
+        in md
+    )
+
+
+def test_korean_plan_steps(tmp_path: Path) -> None:
+    """drill.toml `step_ko` is the plan step's text under --lang ko (English `step` otherwise)."""
+    from tests.conftest import Lake
+
+    lake = Lake(tmp_path)
+    toml = (
+        'timezone = "Asia/Seoul"\ninjected_at = "2019-01-03T10:25:00+09:00"\n'
+        'recovered_at = "2019-01-03T11:00:00+09:00"\n'
+        '[[plan]]\nstep = "power on server"\nstep_ko = "서버 전원 켜기"\nat = "10:50"\nmatch = "power on"\n'
+        '[[plan]]\nstep = "bosh cck"\nat = "10:51"\nmatch = "cck"\n'
+    )
+    d = lake.drill("d", toml=toml, **{"notes.md": "- 10:25 power off\n- 10:50 power on\n"})
+    lake.ingest(d)
+    for lang, first, status in (("ko", "서버 전원 켜기", "정시"), ("en", "power on server", "on time")):
+        write_report(lake.out, lang=lang)
+        page = (lake.out / "report" / "d" / "index.html").read_text(encoding="utf-8")
+        plan = page.split('<table id="plan">')[1].split("</table>")[0]
+        rows = [
+            [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", plan)
+        ]
+        assert [(r[1], r[5]) for r in rows if r] == [(first, status), ("bosh cck", lab_status(lang))]
+
+
+def lab_status(lang: str) -> str:
+    return {"ko": "관측 안 됨", "en": "not observed"}[lang]
+
+
+@needs_chromium
+def test_korean_badges_fit_on_one_line(report_ko: Path) -> None:
+    """The `경고` badge (and every other) is one line in the browser, even on a phone-wide page: its box is as high
+    as the same badge holding one letter, which cannot wrap."""
+    from tests.browser import open_page
+
+    for page in (report_ko / DRILL / "index.html", report_ko / "index.html"):
+        with open_page(page) as (pg, res):
+            pg.set_viewport_size({"width": 360, "height": 800})  # a phone: the table squeezes its columns
+            boxes = pg.evaluate(
+                """() => [...document.querySelectorAll('.sev')].map(b => {
+                    const c = b.cloneNode(); c.textContent = 'x'; b.after(c);
+                    const got = [b.textContent, b.getBoundingClientRect().height, c.getBoundingClientRect().height];
+                    c.remove(); return got; })"""
+            )
+        assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
+        if page.parent.name == DRILL:
+            assert [b[0] for b in boxes] == ["경고"]
+        for text, height, one_line in boxes:
+            assert height == one_line, (page, text, height, one_line)
 
 
 def test_big_drill_charts_are_summarized(tmp_path: Path) -> None:

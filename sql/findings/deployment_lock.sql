@@ -80,6 +80,16 @@ SELECT o.drill, 'deployment_lock' AS rule,
               CASE WHEN o.has_cck THEN 'cck' ELSE 'recovery (no cck)' END,
               finding_clock(o.win_end, o.timezone),
               CASE WHEN r.n > 0 THEN format('; refused the lock meanwhile: {}', r.what) ELSE '' END) AS finding,
+       format('{}({})부터 {}({})까지의 구간에 `{}`(작업 {} {}{}) 명령이 deployment 잠금{}을 {} 동안({} .. {}) 잡고 있었습니다{}.',
+              CASE WHEN o.has_power_on THEN '전원 켬' ELSE '장애 주입(전원 켬 메모 없음)' END,
+              finding_clock(o.win_start, o.timezone),
+              CASE WHEN o.has_cck THEN 'cck' ELSE '복구(cck 없음)' END,
+              finding_clock(o.win_end, o.timezone),
+              o.command, o.task_id, coalesce(o.description, '?'), coalesce(', 실행: ' || o."user", ''),
+              coalesce('(' || o.deployment || ')', ''), finding_dur(o.held_s),
+              finding_clock(o.acquired_at, o.timezone),
+              coalesce(finding_clock(o.released_at, o.timezone), '해제 안 됨'),
+              CASE WHEN r.n > 0 THEN format('; 그동안 잠금을 얻지 못한 작업: {}', r.what) ELSE '' END) AS finding_ko,
        o.evidence, o.acquired_at AS ts
 FROM offenders o
 LEFT JOIN refused r USING (drill, task_id)

@@ -39,6 +39,10 @@ SELECT drill, 'diego_capacity' AS rule,
               100 * p, metric, finding_clock(ts, timezone), n, k, lost_az, 100 * need, n - k, 100 * free_after,
               CASE WHEN margin < 0 THEN format('{:.1f}% short', -100 * margin)
                    ELSE format('leaving only {:.1f}% of their capacity free', 100 * margin / surviving) END) AS finding,
+       format('장애 주입 전 Diego 셀의 여유 메모리는 {:.1f}%였습니다({}, {}; 셀 {}개 중 {}개가 {}에 있음): 잃은 AZ의 앱 인스턴스에는 전체 용량의 {:.1f}%가 필요하지만 나머지 셀 {}개의 여유는 {:.1f}%로, {}.',
+              100 * p, metric, finding_clock(ts, timezone), n, k, lost_az, 100 * need, n - k, 100 * free_after,
+              CASE WHEN margin < 0 THEN format('{:.1f}% 부족합니다', -100 * margin)
+                   ELSE format('남는 여유가 용량의 {:.1f}%뿐입니다', 100 * margin / surviving) END) AS finding_ko,
        evidence, ts
 FROM calc
 WHERE margin < 0.10 * surviving

@@ -30,6 +30,11 @@ SELECT drill, 'hm_meltdown' AS rule, 'warning' AS severity,
               CASE WHEN worst IS NOT NULL
                    THEN format(' with up to {} of {} agents unhealthy ({:.1f}%)', worst, agents, 100.0 * worst / agents)
                    ELSE '' END) AS finding,
+       format('BOSH health monitor가 {}부터 {}까지 meltdown 상태였습니다: resurrector가 인스턴스 {}개{}를 건너뛰어, 잃은 VM은 수동 cck를 기다렸습니다.',
+              finding_clock(first_ts, timezone), finding_clock(last_ts, timezone), skipped,
+              CASE WHEN worst IS NOT NULL
+                   THEN format('(비정상 agent 최대 {}/{}개, {:.1f}%)', worst, agents, 100.0 * worst / agents)
+                   ELSE '' END) AS finding_ko,
        evidence, first_ts AS ts
 FROM per_drill
 ORDER BY drill

@@ -25,6 +25,13 @@ SELECT n.drill, 'late_alert' AS rule,
                         finding_clock(c.detected_at, c.timezone), coalesce(c.detected_evidence, '?'),
                         finding_dur(epoch(c.detected_at - n.ts)), finding_clock(n.ts, c.timezone), n.message)
        END AS finding,
+       CASE WHEN c.detected_at IS NULL
+            THEN format('운영자가 {}에 장애를 기록했지만("{}") 훈련 중 경보가 한 번도 발생하지 않았습니다.',
+                        finding_clock(n.ts, c.timezone), n.message)
+            ELSE format('첫 경보({}, {})는 운영자가 {}에 장애를 기록한 뒤("{}") {} 늦게 도착했습니다.',
+                        finding_clock(c.detected_at, c.timezone), coalesce(c.detected_evidence, '?'),
+                        finding_clock(n.ts, c.timezone), n.message, finding_dur(epoch(c.detected_at - n.ts)))
+       END AS finding_ko,
        n.evidence, n.ts
 FROM noticed n JOIN drill_context c USING (drill)
 WHERE c.detected_at IS NULL OR c.detected_at > n.ts

@@ -58,6 +58,16 @@ SELECT c.drill, 'monitoring_blind' AS rule, 'warning' AS severity,
                CASE WHEN g.drill IS NULL THEN 'Healthwatch was partly blind while the platform was down: the ' || x.caps
                     ELSE 'the ' || x.caps END,
                x.n, finding_clock(x.first_ts, c.timezone)) END) || '.' AS finding,
+       concat_ws('; ',
+           CASE WHEN g.drill IS NOT NULL THEN format(
+               '플랫폼이 중단된 동안 Healthwatch가 보지 못했습니다: 지표 계열 {}개({})에 {}부터 {}까지 샘플이 없었습니다(가장 긴 공백 {}, 누락 샘플 {}개)',
+               g.series, g.metrics, finding_clock(g.first_missing, c.timezone), finding_clock(g.last_missing, c.timezone),
+               finding_dur(g.longest_s), g.missing) END,
+           CASE WHEN x.drill IS NOT NULL THEN format(
+               '{} 점검이 훈련 중 {}번 실행되지 않았습니다(처음 {})',
+               CASE WHEN g.drill IS NULL THEN '플랫폼이 중단된 동안 Healthwatch가 일부를 보지 못했습니다: ' || x.caps
+                    ELSE x.caps END,
+               x.n, finding_clock(x.first_ts, c.timezone)) END) || '.' AS finding_ko,
        coalesce(g.evidence, x.evidence) AS evidence,
        coalesce(g.first_missing, x.first_ts) AS ts
 FROM drill_context c

@@ -32,6 +32,10 @@ SELECT drill, 'single_instance_in_lost_az' AS rule,
               grp, instance, lost_az, CASE WHEN lost_az_by = 'manifest' THEN 'drill.toml' ELSE 'inferred' END,
               CASE WHEN ts >= injected_at AND trim(coalesce(process_state, '')) NOT IN ('', '-', 'running')
                    THEN format('; `{}` at {}', process_state, finding_clock(ts, timezone)) ELSE '' END) AS finding,
+       format('{} 그룹은 인스턴스가 하나({})뿐이고 잃은 AZ {}({})에 있었습니다{}: 다른 AZ에는 사본이 없었습니다.',
+              grp, instance, lost_az, CASE WHEN lost_az_by = 'manifest' THEN 'drill.toml' ELSE '추정' END,
+              CASE WHEN ts >= injected_at AND trim(coalesce(process_state, '')) NOT IN ('', '-', 'running')
+                   THEN format('; {}에 `{}`', finding_clock(ts, timezone), process_state) ELSE '' END) AS finding_ko,
        source_file || ':' || source_line AS evidence, ts
 FROM pick
 ORDER BY drill, grp

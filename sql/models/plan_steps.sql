@@ -8,6 +8,7 @@
 --   tolerance = "5m"               # how far from its planned time a step still counts as on time (default 5m)
 --   [[plan]]
 --   step = "stop server"           # what the step is
+--   step_ko = "서버 중지"           # the step in Korean, for `report --lang ko` (default: step)
 --   at = "10:25"                   # planned wall-clock time on the drill's date (HH:MM[:SS], drill `timezone`),
 --                                  # or a full date-time ("2019-01-03T10:25:00+09:00"); or instead:
 --   after = "4m"                   # planned offset from injected_at
@@ -29,6 +30,7 @@ WITH cfg AS (
 raw AS (
     SELECT c.drill, c.tz, c.date, c.injected_at, c.tolerance_s, i + 1 AS step_no,
            json_extract_string(c.config, '$.plan[' || i || '].step') AS step,
+           json_extract_string(c.config, '$.plan[' || i || '].step_ko') AS step_ko,
            json_extract_string(c.config, '$.plan[' || i || '].at') AS at_text,
            json_extract_string(c.config, '$.plan[' || i || '].after') AS after_text,
            json_extract_string(c.config, '$.plan[' || i || '].match') AS match,
@@ -73,7 +75,7 @@ observed AS (
                ELSE contains(lower(c.what), lower(p.step)) END
     QUALIFY row_number() OVER (PARTITION BY p.drill, p.step_no ORDER BY c.ts, c.source_file, c.source_line) = 1
 )
-SELECT p.drill, p.step_no, p.step, p.at_text, p.after_text, p.match, p.planned_at, p.tol_s AS tolerance_s,
+SELECT p.drill, p.step_no, p.step, p.step_ko, p.at_text, p.after_text, p.match, p.planned_at, p.tol_s AS tolerance_s,
        o.ts AS observed_at, epoch(o.ts - p.planned_at) AS delta_s, o.what AS observed_what, o.evidence,
        CASE WHEN p.match IS NOT NULL AND try(regexp_matches('', '(?i)' || p.match)) IS NULL THEN 'bad match'
             WHEN o.ts IS NULL THEN 'not observed'

@@ -12,6 +12,7 @@ a `bosh vms` before the power-on, and an old meltdown two hours before the drill
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,13 @@ def clean(h: HandLake, power_on: bool = True) -> None:
     ])  # fmt: skip
 
 
+def finding_ko(h: HandLake, rule: str) -> list[str]:
+    """The Korean wording of the rule's findings (`report --lang ko`), in the order of `findings`."""
+    return [
+        r["finding_ko"] for r in h.q(f"SELECT finding_ko FROM findings WHERE rule = '{rule}' ORDER BY ts")
+    ]
+
+
 def findings(h: HandLake, rule: str | None = None) -> list[dict]:
     h.build()
     where = f"WHERE rule = '{rule}'" if rule else ""
@@ -151,6 +159,11 @@ def test_deployment_lock_held_by_bosh_logs_refusing_the_resurrector(hand: HandLa
                    "(10:20:30 .. 10:21:50) between the power-on at 10:20:00 and the cck at 10:22:00; refused the "
                    "lock meanwhile: task 14 scan and fix by hm at 10:21:00.",
         "evidence": "bosh/events_locks2.txt:9", "ts": at("01:20:30")}]  # fmt: skip
+    assert finding_ko(hand, "deployment_lock") == [
+        "전원 켬(10:20:00)부터 cck(10:22:00)까지의 구간에 `bosh logs`(작업 13 fetch logs, 실행: ops_manager) 명령이 "
+        "deployment 잠금(cf-x)을 1m20s 동안(10:20:30 .. 10:21:50) 잡고 있었습니다; 그동안 잠금을 얻지 못한 작업: "
+        "task 14 scan and fix by hm at 10:21:00."
+    ]
 
 
 def test_deployment_lock_from_the_task_list_alone_is_a_warning(hand: HandLake) -> None:
@@ -194,6 +207,10 @@ def test_hm_meltdown(hand: HandLake) -> None:
                    "instance(s) with up to 10 of 28 agents unhealthy (35.7%), so the lost VMs waited for a manual "
                    "cck.",
         "evidence": "bosh/events_0101.txt:4", "ts": at("01:01:14")}]  # fmt: skip
+    assert finding_ko(hand, "hm_meltdown") == [
+        "BOSH health monitor가 10:01:14부터 10:02:14까지 meltdown 상태였습니다: resurrector가 인스턴스 2개(비정상 agent "
+        "최대 10/28개, 35.7%)를 건너뛰어, 잃은 VM은 수동 cck를 기다렸습니다."
+    ]
 
 
 def test_single_instance_groups_in_the_lost_az(hand: HandLake) -> None:
@@ -214,6 +231,12 @@ def test_single_instance_groups_in_the_lost_az(hand: HandLake) -> None:
          "ha_proxy has a single instance (ha_proxy/0) and it sat in the lost AZ az1 (drill.toml); `unresponsive "
          "agent` at 10:10:00: the platform had no copy of it in the other AZs."),
     ]  # fmt: skip
+    assert finding_ko(hand, "single_instance_in_lost_az") == [
+        "clock_global 그룹은 인스턴스가 하나(clock_global/0)뿐이고 잃은 AZ az1(drill.toml)에 있었습니다: 다른 AZ에는 "
+        "사본이 없었습니다.",
+        "ha_proxy 그룹은 인스턴스가 하나(ha_proxy/0)뿐이고 잃은 AZ az1(drill.toml)에 있었습니다; 10:10:00에 "
+        "`unresponsive agent`: 다른 AZ에는 사본이 없었습니다.",
+    ]
 
 
 def test_lost_az_is_inferred_without_manifest(hand: HandLake) -> None:
@@ -241,17 +264,25 @@ def test_even_number_of_azs(hand: HandLake) -> None:
     assert rows[0]["finding"].startswith(
         "The deployment spans 4 AZs (az1, az2, az3, az4): an even number of AZs"
     )
+    assert finding_ko(hand, "even_az_count") == [
+        "deployment가 AZ 4개(az1, az2, az3, az4)에 걸쳐 있습니다: AZ 수가 짝수여서 하나를 잃으면 쿼럼 작업(MySQL, "
+        "NATS, Diego 데이터베이스)에 안전한 과반이 남지 않습니다. 시드 문서: AZ가 3개 이상이면 AZ 수는 홀수여야 합니다."
+    ]
 
 
 @pytest.mark.parametrize(
-    ("p", "severity", "tail"),
+    ("p", "severity", "tail", "tail_ko"),
     [
-        (0.2, "critical", "need 26.7% of the total capacity but the other 4 cells had 13.3% free, 13.3% short."),
+        (0.2, "critical", "need 26.7% of the total capacity but the other 4 cells had 13.3% free, 13.3% short.",
+         "전체 용량의 26.7%가 필요하지만 나머지 셀 4개의 여유는 13.3%로, 13.3% 부족합니다."),
         (0.35, "warning", "need 21.7% of the total capacity but the other 4 cells had 23.3% free, leaving only 2.5% "
-                          "of their capacity free."),
+                          "of their capacity free.",
+         "전체 용량의 21.7%가 필요하지만 나머지 셀 4개의 여유는 23.3%로, 남는 여유가 용량의 2.5%뿐입니다."),
     ],
 )  # fmt: skip
-def test_diego_capacity_below_the_lost_azs_need(hand: HandLake, p: float, severity: str, tail: str) -> None:
+def test_diego_capacity_below_the_lost_azs_need(
+    hand: HandLake, p: float, severity: str, tail: str, tail_ko: str
+) -> None:
     clean(hand)
     hand.rows("metrics", D, "hw/diego.csv", [  # the clean series replaced: 0.6 until 00:58, then p (as a percentage)
         {"ts": at(f"00:{m:02d}:30"), "metric": "Diego.TotalPercentageAvailableMemoryCapacity.5M",
@@ -265,6 +296,10 @@ def test_diego_capacity_below_the_lost_azs_need(hand: HandLake, p: float, severi
         "(Diego.TotalPercentageAvailableMemoryCapacity.5M at 09:59:30; 6 cells, 2 in az1): the lost AZ's app "
         f"instances {tail}"
     )
+    assert finding_ko(hand, "diego_capacity") == [
+        f"장애 주입 전 Diego 셀의 여유 메모리는 {p * 100:.1f}%였습니다(Diego.TotalPercentageAvailableMemoryCapacity.5M, "
+        f"09:59:30; 셀 6개 중 2개가 az1에 있음): 잃은 AZ의 앱 인스턴스에는 {tail_ko}"
+    ]
 
 
 def test_alert_after_the_operators_noticed(hand: HandLake) -> None:
@@ -276,6 +311,10 @@ def test_alert_after_the_operators_noticed(hand: HandLake) -> None:
         "finding": 'The first alert (10:03:00, mail/01.eml:1) arrived 1m00s after the operators had noted the '
                    'outage at 10:02:00 ("appsmanager 접속 안됨").',
         "evidence": "notes2.md:3", "ts": at("01:02")}]  # fmt: skip
+    assert finding_ko(hand, "late_alert") == [
+        '첫 경보(10:03:00, mail/01.eml:1)는 운영자가 10:02:00에 장애를 기록한 뒤("appsmanager 접속 안됨") 1m00s 늦게 '
+        "도착했습니다."
+    ]
 
 
 def test_no_alert_at_all_is_critical(hand: HandLake) -> None:
@@ -288,6 +327,9 @@ def test_no_alert_at_all_is_critical(hand: HandLake) -> None:
             "notes.md:2",
             'No alert fired during the drill, although the operators noted the outage at 10:05:00 ("cf push 안됨").',
         )
+    ]
+    assert finding_ko(hand, "late_alert") == [
+        '운영자가 10:05:00에 장애를 기록했지만("cf push 안됨") 훈련 중 경보가 한 번도 발생하지 않았습니다.'
     ]
 
 
@@ -306,6 +348,11 @@ def test_monitoring_blind_during_the_drill(hand: HandLake) -> None:
                    "samples between 10:10:00 and 10:24:00 (longest gap 15m00s, 15 samples missing); the cf_push "
                    "check(s) did not run 1 time(s) during the drill (first at 10:31:00).",
         "evidence": "hw/chunks.csv:11", "ts": at("01:10")}]  # fmt: skip
+    assert finding_ko(hand, "monitoring_blind") == [
+        "플랫폼이 중단된 동안 Healthwatch가 보지 못했습니다: 지표 계열 1개(Diego.AvailableFreeChunks)에 10:10:00부터 "
+        "10:24:00까지 샘플이 없었습니다(가장 긴 공백 15m00s, 누락 샘플 15개); cf_push 점검이 훈련 중 1번 실행되지 "
+        "않았습니다(처음 10:31:00)."
+    ]
 
 
 def test_gap_outside_the_drill_window_is_silent(hand: HandLake) -> None:
@@ -330,7 +377,7 @@ def test_a_bad_severity_fails_the_build(
             (sql / kind.name).symlink_to(kind)
     (sql / "findings" / "bad.sql").write_text(
         "-- grain: drill\n-- upstream: drills\n-- bad: x\nSELECT drill, 'bad' AS rule, 'major' AS severity, 'x' AS finding, NULL AS evidence, "
-        "NULL::TIMESTAMPTZ AS ts FROM drills"
+        "NULL::TIMESTAMPTZ AS ts, 'x' AS finding_ko FROM drills"
     )
     monkeypatch.setattr(b, "SQL_DIR", sql)
     with pytest.raises(b.DrillscopeError, match="findings/bad.sql: Constraint Error.*severity"):
@@ -384,6 +431,24 @@ def test_sample_lock_and_meltdown_sentences(samples: Path) -> None:
         "The BOSH health monitor was in meltdown from 10:26:14 to 10:30:14: the resurrector skipped 16 instance(s) "
         "with up to 16 of 48 agents unhealthy (33.3%), so the lost VMs waited for a manual cck."
     )
+
+
+def test_sample_sentences_in_korean(samples: Path) -> None:
+    """`report --lang ko` shows each rule's own Korean wording (finding_ko, built in the rule's SQL)."""
+    got = {
+        (r["drill"], r["evidence"]): r["finding_ko"]
+        for r in plain_rows(query(samples, "SELECT drill, evidence, finding_ko FROM findings"))
+    }
+    assert got[("2019-01-03-az1", "bosh/events_0126.txt:4")] == (
+        "BOSH health monitor가 10:26:14부터 10:30:14까지 meltdown 상태였습니다: resurrector가 인스턴스 16개(비정상 "
+        "agent 최대 16/48개, 33.3%)를 건너뛰어, 잃은 VM은 수동 cck를 기다렸습니다."
+    )
+    assert got[("2019-01-03-az2", "bosh/events_locks.txt:9")] == (
+        "전원 켬(15:53:00)부터 cck(16:09:02)까지의 구간에 `bosh logs`(작업 1241 fetch logs, 실행: ops_manager) 명령이 "
+        "deployment 잠금(cf-54c9c2f906b6aba996cd)을 12m25s 동안(15:55:47 .. 16:08:12) 잡고 있었습니다; 그동안 잠금을 "
+        "얻지 못한 작업: task 1242 scan and fix by hm at 16:01:14."
+    )
+    assert all(re.search("[가-힣]", v) for v in got.values()), got
 
 
 def test_sample_report_first_screen(samples: Path) -> None:
