@@ -20,6 +20,7 @@ from drillscope.ingest.context import DrillConfig, FileContext, decode
 from drillscope.ingest.registry import PROBE_BYTES, detect
 from drillscope.ingest.segments import Segment, SegmentContext, cut, same_reader, segment_rows
 from drillscope.ingest.unwrap import Unwrapped, unwrap
+from drillscope.ingest.wallclock import read_date
 from drillscope.transforms.redact import SecretLines
 
 # Limits (README "Limits"): past them a file is reported as `error`, never read half-way.
@@ -540,7 +541,16 @@ def needs_segments(parser: ModuleType | None, unw: Unwrapped, segs: list[Segment
         return False
     if unw.changed or parser is None:
         return True
+    if len(segs) > 1 and any(_prose(s) for s in segs):
+        return True  # prose around a capture is no line of it
     return any(s.parser is not None and not same_reader(s.parser, parser) for s in segs)
+
+
+def _prose(seg: Segment) -> bool:
+    """An unrecognized part that is not only `date` output (which is the clock of the part after it)."""
+    return seg.status == "unrecognized" and any(
+        ln.text.strip() and read_date(ln.text.strip()) is None for ln in seg.lines
+    )
 
 
 def _parse_segments(

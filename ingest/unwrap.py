@@ -34,7 +34,7 @@ class Region:
 
     lines: list[Line]
     wrappers: list[int] = field(default_factory=list)  # wrapper lines around/in it (fence markers, ...)
-    kind: str = "text"  # text | fence | pre | indented | quote
+    kind: str = "text"  # text | fence | pre | indented | quote | list
 
 
 @dataclass
@@ -162,9 +162,21 @@ _CI_MARKER = re.compile(
 _CI_INLINE = re.compile(r"^##\[(?:warning|error|notice)\]")
 
 
+# a failing test's diff output: each line of the compared text behind an indented `+`/`-` (column 0 is a
+# manifest diff, which `bosh deploy` prints itself)
+_DIFF = re.compile(r"^ {2,}[+-](?=\S)")
+
+
 def _strip_prefixes(lines: list[Line], wrappers: list[str]) -> None:
     nonblank = [ln for ln in lines if ln.text.strip()]
     if not nonblank:
+        return
+    diffs = [m.group(0) for ln in nonblank if (m := _DIFF.match(ln.text))]
+    if len(diffs) >= 2 and len(diffs) >= 0.6 * len(nonblank) and len(set(diffs)) == 1:
+        for ln in nonblank:
+            if ln.text.startswith(diffs[0]):
+                ln.prefix, ln.text = diffs[0], ln.text[len(diffs[0]) :]
+        wrappers.append("test diff line prefixes")
         return
     for kind, rx in PREFIXES.items():
         hits = sum(1 for ln in nonblank if rx.match(ln.text))
@@ -205,8 +217,20 @@ def _ci_steps(lines: list[Line]) -> None:
         i = j + 1
 
 
+# Ops Manager's "Apply Changes" log runs each command between two banner lines
+_OPSMAN_RUN = re.compile(r'^===== \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC Running "(?P<cmd>.+)"$')
+_OPSMAN_END = re.compile(r'^(?:===== \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC Finished ".*|Exited with \d+\.)$')
+
+
+def _opsman_runs(lines: list[Line]) -> None:
+    """`===== <time> UTC Running "<command>"` is the prompt of the command's output."""
+    for ln in lines:
+        if m := _OPSMAN_RUN.match(ln.text):
+            ln.text = f"$ {m.group('cmd')}"
+
+
 def _is_wrapper(text: str) -> bool:
-    return bool(_SCRIPT.match(text) or _CI_MARKER.match(text))
+    return bool(_SCRIPT.match(text) or _CI_MARKER.match(text) or _OPSMAN_END.match(text))
 
 
 # -- documents: Markdown and HTML ------------------------------------------------------------------
@@ -218,7 +242,7 @@ _PRE_OPEN = re.compile(r"<pre\b[^>]*>", re.I)
 _PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _QUOTE = re.compile(r"^ {0,3}> ?")
-_INDENTED = re.compile(r"^(?: {2,}|\t)\S")
+_INDENTED = re.compile(r"^(?:\t|  )[ \t]*\S")
 
 
 def _regions(lines: list[Line], wrappers: list[str]) -> list[Region]:
@@ -318,6 +342,12 @@ def _dedent(lines: list[Line]) -> list[Line]:
     return [Line(ln.no, ln.text[k:] if ln.text.strip() else "", ln.clock) for ln in lines]
 
 
+# a list item whose text is a log record or a task event line
+_LIST_CAPTURE = re.compile(
+    r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?=[DIWEF], \[\d{4}-\d\d-\d\dT|Task \d+ \| \d\d:\d\d:\d\d \| )"
+)
+
+
 def _split_text(lines: list[Line]) -> list[Region]:
     """Outside fences: `> ` quoted runs and indented runs (after a blank line) are regions of their own."""
     out: list[Region] = []
@@ -341,6 +371,11 @@ def _split_text(lines: list[Line]) -> list[Region]:
             cur.append(ln)
             prev_blank = True
             continue
+        if m := _LIST_CAPTURE.match(t):  # one log line pasted as a list item: a region of its own
+            flush()
+            out.append(Region([Line(ln.no, t[m.end() :], ln.clock)], [], "list"))
+            kind, prev_blank = "text", False
+            continue
         if _QUOTE.match(t) and not t.lstrip().startswith(">>"):
             k = "quote"
         elif _INDENTED.match(t) and (kind == "indented" or prev_blank):
@@ -357,8 +392,18 @@ def _split_text(lines: list[Line]) -> list[Region]:
     return out
 
 
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])[ \t]+\S")
+_CODE_INDENT = re.compile(r"^(?:\t+| {4,})\S")
+
+
 def _looks_like_document(lines: list[Line]) -> bool:
-    return any(_FENCE.match(ln.text) for ln in lines) or any(_PRE_OPEN.search(ln.text) for ln in lines[:2000])
+    if any(_FENCE.match(ln.text) for ln in lines) or any(_PRE_OPEN.search(ln.text) for ln in lines[:2000]):
+        return True
+    # a Markdown list with indented code blocks between its items
+    head = lines[:2000]
+    if any(_LIST_CAPTURE.match(ln.text) for ln in head):
+        return True
+    return any(_LIST_ITEM.match(ln.text) for ln in head) and any(_CODE_INDENT.match(ln.text) for ln in head)
 
 
 # -- all of it -------------------------------------------------------------------------------------
@@ -379,6 +424,7 @@ def unwrap(data: bytes) -> Unwrapped:
         wrappers.append(f"terminal escapes/redraws on {rendered} line(s)")
     _strip_prefixes(lines, wrappers)
     _ci_steps(lines)
+    _opsman_runs(lines)
     marks = [ln for ln in lines if _is_wrapper(ln.text)]
     wrapper_nos = {ln.no for ln in marks}
     kept = []

@@ -43,6 +43,7 @@ import re
 from datetime import datetime
 
 from drillscope.ingest.context import FileContext
+from drillscope.ingest.parsers.bosh import v1
 from drillscope.ingest.parsers.bosh.common import INSTANCE_IN_DESC, UNIXDATE, parse_unixdate
 from drillscope.ingest.parsers.bosh.table_cols import (
     DEPLOYMENT_OPT,
@@ -50,6 +51,7 @@ from drillscope.ingest.parsers.bosh.table_cols import (
     Row,
     Table,
     header_kind,
+    keyify,
     notty_shape,
     parse_context,
     tab_fields,
@@ -86,6 +88,13 @@ _TASK_FOOT = re.compile(r"^Task (?P<tid>\d+) (?:Started  |Finished |Duration )(?
 _FOOTER = re.compile(r"^(?P<n>\d+) (?P<what>[a-z][a-z ]*)$")
 _FOOTER_WORDS = {"vm": {"vms", "instances"}, "task": {"tasks"}, "event": {"events"}, "problem": {"problems"}}
 _UNFINISHED = {"queued", "processing", "cancelling"}
+# Ruby CLI v1 ASCII tables: `+----+----+` borders, `| a | b |` rows, `VMs total: 4`
+_ASCII_BORDER = re.compile(r"^\+(?:-+\+)+$")
+_ASCII_ROW = re.compile(r"^\|(?P<cells>.*)\|$")
+_ASCII_KEYS = {"VM": "instance", "Job/index": "instance", "Instance": "instance", "State": "process_state",
+               "AZ": "az", "IPs": "ips", "VM CID": "vm_cid", "CID": "vm_cid"}  # fmt: skip
+_ASCII_FOOTER = re.compile(r"^(?:VMs|Instances) total: (?P<n>\d+)$")
+_V1_INSTANCE = re.compile(r"^(?P<ig>[^/\s]+)/(?P<idx>\w+)(?: \((?P<uuid>[0-9a-f-]{36})\))?\*?$")
 _SEVERITY = re.compile(r"\bseverity (-?\d+)\b")
 _ALERT_INSTANCE = re.compile(r"instance: '(?P<i>[^'/]+/[^']+)'")
 _JSON_HEADERS = (
@@ -107,6 +116,8 @@ def probe(head: str) -> bool:
         return '"Tables"' in head and '"Header"' in head and any(h in head for h in _JSON_HEADERS)
     if any(header_kind(ln) for ln in lines):
         return True
+    if any(_ASCII_BORDER.match(a.strip()) and _ascii_keys(b) for a, b in zip(lines, lines[1:], strict=False)):
+        return True
     rows = [ln for ln in data if "\t" in ln and tab_fields(ln)[0]][:3]
     if not rows or rows[0] is not data[0]:
         return False
@@ -114,10 +125,25 @@ def probe(head: str) -> bool:
     return all(s is not None and s[0] == shapes[0][0] for s in shapes)  # type: ignore[index]
 
 
+def _ascii_keys(line: str) -> list[str] | None:
+    """The keys of a v1 ASCII `bosh vms`/`instances` header row, or None."""
+    m = _ASCII_ROW.match(line.strip())
+    if not m:
+        return None
+    titles = [c.strip() for c in m.group("cells").split("|")]
+    if not titles or titles[0] not in ("VM", "Job/index", "Instance") or "State" not in titles:
+        return None
+    return [_ASCII_KEYS.get(t, keyify(t)) for t in titles]
+
+
 def _is_preamble(s: str) -> bool:
     """What may precede a table: banners, shell prompts, `date` output, titles."""
     return bool(
         _BANNER.match(s)
+        or v1.ACTING.match(s)
+        or v1.DEPLOYMENT.match(s)
+        or v1.HDR.match(s)
+        or v1.BANNER.match(s)
         or _TITLE.match(s)
         or _USING_DEP.match(s)
         or prompt_command(s) is not None
@@ -155,6 +181,8 @@ class _Parser:
                 i += 1
             elif kind := header_kind(ln):
                 i = self._tty_table(i, kind)
+            elif _ASCII_BORDER.match(s) and i + 1 < n and (keys := _ascii_keys(self.L[i + 1])):
+                i = self._ascii_table(i, keys)
             elif s.startswith("{") and '"Tables"' in "\n".join(self.L[i : i + 400]):
                 i = self._json_doc(i)
             elif "\t" in ln and notty_shape(tab_fields(ln)):
@@ -171,9 +199,13 @@ class _Parser:
         elif m := _TITLE.match(s):
             self.deployment = m.group("d")
             self.parsed += 1
-        elif m := _USING_DEP.match(s):
-            self.deployment = m.group("d")
+        elif m := _USING_DEP.match(s) or v1.DEPLOYMENT.match(s) or v1.ACTING.match(s):
+            self.deployment = m.group("d") if "d" in m.groupdict() else m.group("deployment")
             self.parsed += 1
+        elif v1.HDR.match(s) or v1.BANNER.match(s):
+            self.ignorable += 1
+        elif (m := _ASCII_FOOTER.match(s)) and self._footer(int(m.group("n")), "vms"):
+            self.ignorable += 1
         elif m := _TASK_FOOT.match(s):
             val = m.group("val").strip()
             if s.split()[2] == "Finished" and UNIXDATE.fullmatch(val):
@@ -239,6 +271,34 @@ class _Parser:
                 first = cells[0]
                 cur = Row(j + 1, {k: [c] for k, c in zip(keys, cells, strict=True)}, [j + 1])
                 t.rows.append(cur)
+            j += 1
+        return j
+
+    def _ascii_table(self, i: int, keys: list[str]) -> int:
+        """A Ruby CLI v1 table: borders (also between instance groups), the header row, data rows; a row
+        whose first cell is indented is a process of the VM above it (`bosh instances --ps`)."""
+        t = self._new_table("vm", i + 2, "ascii")
+        self.parsed += 2
+        j, n = i + 2, len(self.L)
+        vm: str | None = None
+        while j < n and (s := self.L[j].strip()) and (_ASCII_BORDER.match(s) or _ASCII_ROW.match(s)):
+            if _ASCII_BORDER.match(s):
+                self.parsed += 1
+                j += 1
+                continue
+            cells = _ASCII_ROW.match(s).group("cells").split("|")  # type: ignore[union-attr]
+            if len(cells) != len(keys):
+                self.quarantined.append((j + 1, f"not the {len(keys)} cells of the table at line {i + 2}", s))
+                j += 1
+                continue
+            first = cells[0]
+            row = {k: [c.strip()] for k, c in zip(keys, cells, strict=True) if c.strip()}
+            if first.startswith("   ") and vm is not None:  # `|   consul_agent  | running |`
+                row["process"], row["instance"] = [first.strip()], [vm]
+            elif m := _V1_INSTANCE.match(first.strip()):
+                vm = f"{m.group('ig')}/{m.group('uuid') or m.group('idx')}"
+                row["instance"] = [vm]
+            t.rows.append(Row(j + 1, row, [j + 1]))
             j += 1
         return j
 

@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from drillscope.ingest.context import FileContext
+from drillscope.ingest.parsers.bosh import v1
 from drillscope.ingest.parsers.bosh.common import (
     APPLY,
     CCK_FOOTER,
@@ -74,22 +75,39 @@ _MOUNT_INFO = "Inconsistent mount information:"
 _MOUNT_INFO_END = re.compile(r"\(mount_info_mismatch \d+\): .+$")
 _ZUTC = ZoneInfo("UTC")  # the CLI prints event times in UTC (ui/task/event.go)
 _UNKNOWN = "not a line of a bosh task console"
+# the manifest diff `bosh deploy` prints before its task (`+ - name: x`, ` releases:`)
+_DIFF = re.compile(r"^(?:[+-] | \S)")
+# `bosh run-errand`'s result, one block per instance, then `N errand(s)`: the errand's own output
+_ERRAND = re.compile(r"^(?:Instance|Exit Code|Stdout|Stderr) {2,}\S")
+_ERRAND_MORE = re.compile(r"^ {5,}\S|^\s*$")
+_ERRAND_END = re.compile(r"^\d+ errand\(s\)$")
 
 
 def probe(head: str) -> bool:
-    """A task console: it opens with `Using environment`, `Task N` or an event line, and shows an event
-    line, a `Task N Started` footer or the cck problems header. `bosh vms`/`tasks`/`events` consoles
-    (`Task N. Done` + a table) have none of these. A task-less console (`update-resurrection`:
-    `Using environment` + `Succeeded` and nothing else) is accepted only when that is the whole file."""
+    """A task console: it opens with `Using environment`, `Task N` or an event line (after the manifest
+    diff and confirmation of a deploy), and shows an event line, a `Task N Started` footer or the cck
+    problems header. `bosh vms`/`tasks`/`events` consoles (`Task N. Done` + a table) have none of these.
+    A task-less console (`update-resurrection`: `Using environment` + `Succeeded` and nothing else) is
+    accepted only when that is the whole file. A Ruby CLI v1 console is a `Director task N` followed by
+    its event lines."""
     lines = [strip_ansi(ln).rstrip() for ln in head.splitlines()]
     nonblank = [ln for ln in lines if ln.strip()]
     if not nonblank:
         return False
+    for k, ln in enumerate(nonblank[:-1]):
+        if v1.HDR.match(ln) and (v1.EV.match(nonblank[k + 1]) or v1.STAGE_END.match(nonblank[k + 1])):
+            return True
+    while len(nonblank) > 1 and (v1.CONFIRM.match(nonblank[0]) or _DIFF.match(nonblank[0])):
+        nonblank.pop(0)
     first = nonblank[0]
     if not (ENV.match(first) or HDR.match(first) or EV.match(first)):
         return False
+    header = False
     for ln in nonblank:
         if EV.match(ln) or CCK_HEADER.match(ln):
+            return True
+        header = header or bool(HDR.match(ln))
+        if header and v1.BETA_EV.match(ln):
             return True
         if (m := FOOT.match(ln)) and m.group("what") == "Started":
             return True
@@ -125,6 +143,8 @@ class _Task:
     finished: datetime | None = None  # footer
     events: list[_Event] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)  # cck table rows printed after this task
+    v1_stages: set[str] = field(default_factory=set)  # Ruby CLI v1: stages (its lines carry no time)
+    v1_errors: list[tuple[int, str]] = field(default_factory=list)  # `Error N: …` lines
 
 
 def parse(ctx: FileContext) -> None:
@@ -151,9 +171,15 @@ def parse(ctx: FileContext) -> None:
             t = tasks[tid] = _Task(tid, n, deployment, user if deployment else None)
         return t
 
+    dialog = v1.CckDialog()
+    errand = False  # inside an errand result block
     lines = ctx.lines
     for n, raw in enumerate(lines, 1):
         line = strip_ansi(raw).rstrip()
+        if last_task is not None and (v1.BETA_EV.match(line) or v1.FOOT.match(line)):
+            # early CLI v2 and Ruby CLI v1 print event lines and the footer without `Task N `
+            m = v1.FOOT.match(line)
+            line = f"Task {last_task.id} " + (f"{m.group('what')} {m.group('val')}" if m else f"| {line}")
         if open_rec is not None:
             kind, rec = open_rec
             if kind == "event" and line and not EV.match(line):
@@ -233,7 +259,8 @@ def parse(ctx: FileContext) -> None:
             t = task(int(m.group("task")), n)
             if m.group("what") != "Duration":
                 try:
-                    at = parse_unixdate(m.group("val"))
+                    val = m.group("val")
+                    at = v1.footer_time(val) if val[:1].isdigit() else parse_unixdate(val)
                 except ValueError:
                     ctx.quarantine(n, "task footer time is not a UnixDate", raw)
                     continue
@@ -267,6 +294,49 @@ def parse(ctx: FileContext) -> None:
                 )
                 parsed += 1
                 continue
+        if m := v1.HDR.match(line):
+            last_task = task(int(m.group("task")), n)
+            parsed += 1
+            continue
+        if last_task is not None and (m := v1.EV.match(line) or v1.STAGE_END.match(line)):
+            last_task.v1_stages.add(v1.stage_name(m.group("stage")))
+            parsed += 1
+            continue
+        if last_task is not None and (m := v1.ERROR.match(line)):
+            last_task.v1_errors.append((n, m.group("msg")))
+            parsed += 1
+            continue
+        if m := v1.ACTING.match(line):
+            env_seen = True
+            user, deployment = m.group("user"), m.group("deployment") or deployment
+            parsed += 1
+            continue
+        if m := v1.DEPLOYMENT.match(line):
+            deployment = m.group("d")
+            parsed += 1
+            continue
+        if n == 1 and line.startswith("$ "):  # the command of a segment cut at its prompt
+            ignorable += 1
+            continue
+        if tasks and (_ERRAND.match(line) or errand and _ERRAND_MORE.match(raw)):
+            errand = True
+            ignorable += 1
+            continue
+        errand = False
+        if tasks and _ERRAND_END.match(line):
+            ignorable += 1
+            continue
+        if how := dialog.feed(n, line):
+            if dialog.rows and "task_id" not in dialog.rows[-1]:  # the scan task that found it
+                dialog.rows[-1]["task_id"] = last_task.id if last_task else None
+            if how == "parsed":
+                parsed += 1
+            else:
+                ignorable += 1
+            continue
+        if v1.BANNER.match(line) or v1.CONFIRM.match(line) or (not tasks and _DIFF.match(line)):
+            ignorable += 1
+            continue
         if m := ENV.match(line):
             env_seen = True
             user = m.group("who") if m.group("kind") else None
@@ -295,7 +365,7 @@ def parse(ctx: FileContext) -> None:
     ctx.count(parsed=parsed, ignorable=ignorable)
 
     _place_in_time(ctx, tasks, events)
-    _emit(ctx, tasks, cli_errors)
+    _emit(ctx, tasks, cli_errors, dialog.problems())
 
 
 def _known(line: str) -> bool:
@@ -369,7 +439,12 @@ def _place_in_time(ctx: FileContext, tasks: dict[int, _Task], events: list[_Even
         e.at = r + timedelta(days=default if s is None else s)
 
 
-def _emit(ctx: FileContext, tasks: dict[int, _Task], cli_errors: list[tuple[int, str, int | None]]) -> None:
+def _emit(
+    ctx: FileContext,
+    tasks: dict[int, _Task],
+    cli_errors: list[tuple[int, str, int | None]],
+    v1_problems: list[dict],
+) -> None:
     rows: list[dict] = []
     cck: list[dict] = []
     task_rows: list[dict] = []
@@ -482,6 +557,20 @@ def _emit(ctx: FileContext, tasks: dict[int, _Task], cli_errors: list[tuple[int,
                     )
         started = t.started or first_at
         ended = t.finished or last_at
+        stages |= t.v1_stages
+        for ln, err in t.v1_errors:
+            rows.append(
+                {
+                    "task_id": t.id,
+                    "source_line": ln,
+                    "component": "bosh",
+                    "ts": ended,
+                    "ts_role": "finished",
+                    "kind": "bosh_task_error",
+                    "severity": "error",
+                    "message": err,
+                }
+            )
         for p in t.problems:
             cck.append(
                 {
@@ -504,6 +593,7 @@ def _emit(ctx: FileContext, tasks: dict[int, _Task], cli_errors: list[tuple[int,
             }
         )
     ends = {r["task_id"]: r["ended_at"] for r in task_rows}
+    cck.extend({**p, "ts": ends.get(p["task_id"])} for p in v1_problems)
     for n, text, tid in cli_errors:
         rows.append(
             {

@@ -55,6 +55,9 @@ PLAN_TO_RESOLUTION = {
     "Delete VM reference": "delete_vm_reference",
     "Delete disk reference (DANGEROUS!)": "delete_disk_reference",
     "Close problem": "close",
+    "Reattach disk to instance": "reattach_disk",
+    "Reattach disk and reboot instance": "reattach_disk_and_reboot",
+    "Recreate VM": "recreate_vm",  # Ruby CLI v1
 }
 
 
