@@ -57,17 +57,23 @@ def open_page(path: Path) -> Iterator[tuple[Any, PageCheck]]:
             pg.on("pageerror", lambda exc: res.errors.append(str(exc)))
             pg.on("dialog", lambda d: (res.dialogs.append(d.message), d.dismiss()))
             pg.goto(path.as_uri())
-            res.charts = pg.locator("div.chart").count()
-            # polled from here: Playwright's in-page poller evaluates its predicate string, which the page's CSP
-            # (no 'unsafe-eval') refuses; page.evaluate runs outside the page's CSP
-            deadline = time.monotonic() + 30
-            drawn = "document.querySelectorAll('div.chart svg.marks').length"
-            while pg.evaluate(drawn) < res.charts:
-                assert time.monotonic() < deadline, f"{path.name}: charts not drawn in 30 s"
-                pg.wait_for_timeout(100)
+            res.charts = wait_for_charts(pg, path.name)
             yield pg, res
         finally:
             browser.close()
+
+
+def wait_for_charts(pg: Any, name: str) -> int:
+    """Wait until every chart of the loaded page has drawn its SVG; returns how many charts it has."""
+    charts = pg.locator("div.chart").count()
+    # polled from here: Playwright's in-page poller evaluates its predicate string, which the page's CSP
+    # (no 'unsafe-eval') refuses; page.evaluate runs outside the page's CSP
+    deadline = time.monotonic() + 30
+    drawn = "document.querySelectorAll('div.chart svg.marks').length"
+    while pg.evaluate(drawn) < charts:
+        assert time.monotonic() < deadline, f"{name}: charts not drawn in 30 s"
+        pg.wait_for_timeout(100)
+    return charts
 
 
 def check_page(path: Path, artifact: str, text_of: tuple[str, ...] = ()) -> PageCheck:

@@ -697,3 +697,144 @@ def duckdb_rows(out: Path, sql: str) -> list[tuple]:
 
     with open_db(out) as con:
         return con.sql(sql).fetchall()
+
+
+# --- the quarterly pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def quarters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A foundation's cf push check every 5 min from 2019-01-01 to 2019-04-11 (UTC), down 30 min on 5 February:
+    2019Q1 is observed whole (99.9769 %), 2019Q2 for 10 of its 91 days (100 % seen, lower bound 10.989 %)."""
+    out = tmp_path_factory.mktemp("quarters")
+    lake = out / "lake"
+    write_atomic(
+        lake,
+        "drills",
+        "mon-F",
+        "drill",
+        [
+            {
+                "drill": "mon-F",
+                "kind": "monitoring",
+                "foundation": "cf-prod",
+                "timezone": "UTC",
+                "has_toml": True,
+            }
+        ],
+    )
+    probes, t = [], datetime(2019, 1, 1, tzinfo=UTC)
+    down = (datetime(2019, 2, 5, 10, tzinfo=UTC), datetime(2019, 2, 5, 10, 30, tzinfo=UTC))
+    while t < datetime(2019, 4, 11, tzinfo=UTC):
+        ok = not down[0] <= t < down[1]
+        probes.append(
+            {"drill": "mon-F", "ts": t, "capability": "cf_push", "ok": ok, "status": "ok" if ok else "failed",
+             "interval_s": 300.0, "source_type": "healthwatch", "source_file": "hw/push.csv",
+             "source_line": len(probes) + 2}
+        )  # fmt: skip
+        t += timedelta(minutes=5)
+    write_atomic(lake, "probes", "mon-F", "p", probes)
+    commit_inputs(lake)
+    build(out)
+    write_report(out)
+    return out / "report"
+
+
+def _ticks(pg, chart: str, axis: str) -> dict[str, float]:  # noqa: ANN001
+    """Each label of a chart's X or Y axis with the position of its tick as drawn (x for X, y for Y): a label at
+    either end is drawn flush with the axis' edge, its tick is not."""
+    g = pg.locator(f'#chart-{chart} g.role-axis[aria-label^="{axis}-axis"]')
+    texts = g.locator("g.role-axis-label text").all_text_contents()
+    boxes = [t.bounding_box() for t in g.locator("g.role-axis-tick line").all()]
+    at = [b["x"] + b["width"] / 2 if axis == "X" else b["y"] + b["height"] / 2 for b in boxes]
+    assert len(texts) == len(at), (texts, at)
+    return dict(zip(texts, at, strict=True))
+
+
+NINES = ["0 %", "90 %", "99 %", "99.9 %", "99.99 %", "99.999 %", "100 %"]
+
+
+@needs_chromium
+def test_quarterly_nines_axis_in_chromium(quarters: Path) -> None:
+    """99.9 % and 100 % are drawn three nines apart (on 0–100 they would be a pixel apart), and a quarter at
+    99.9769 % ends between the 99.9 % and 99.99 % ticks, far from 100 %; the trend chart uses the same scale."""
+    from tests.browser import open_page
+
+    with open_page(quarters / "quarterly" / "2019Q1.html") as (pg, res):
+        x = _ticks(pg, "2019Q1-availability", "X")
+        assert list(x) == NINES
+        step = x["99 %"] - x["90 %"]  # one nine
+        assert step > 80
+        assert x["100 %"] - x["99.9 %"] == pytest.approx(3 * step, abs=2)
+        bar = pg.locator(
+            '#chart-2019Q1-availability g.mark-rect path[aria-label*="availability_pct: 99.9769"]'
+        )
+        box = bar.bounding_box()
+        right = box["x"] + box["width"]
+        assert x["99.9 %"] < right < x["99.99 %"]
+        assert x["100 %"] - right > 2 * step
+        y = _ticks(pg, "2019Q1-trend", "Y")
+        assert list(y) == NINES
+        assert y["99.9 %"] - y["100 %"] == pytest.approx(3 * (y["90 %"] - y["99 %"]), abs=2)
+    assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
+
+
+@needs_chromium
+def test_mostly_unknown_quarter_is_flagged_in_chromium(quarters: Path) -> None:
+    """2019Q2, observed 11 % of the time: its row carries the badge, the page the note, its bar is faded (not a
+    plain 100 % bar) and the trend marks it at its lower bound (10.989 %: near the 0 % tick), not at 100 %."""
+    from tests.browser import open_page
+
+    with open_page(quarters / "quarterly" / "2019Q2.html") as (pg, res):
+        row = pg.locator("#quarterly tr.mostly-unknown")
+        assert row.count() == 1
+        assert row.locator(".sev").inner_text() == "mostly unknown"
+        assert row.locator("td").nth(3).inner_text() == "10.9890 %"
+        note = pg.locator("#mostly-unknown")
+        assert note.is_visible() and "observed less than half of the time" in note.inner_text()
+        bar = pg.locator('#chart-2019Q2-availability g.mark-rect path[aria-label*="unknown_share: 89.0%"]')
+        assert bar.get_attribute("opacity") == "0.3"
+        seen = pg.locator('#chart-2019Q2-availability g.mark-rect path[aria-label*="unknown_share: 0.0%"]')
+        assert seen.count() == 0  # the one row of the quarter is the flagged one
+        y = _ticks(pg, "2019Q2-trend", "Y")
+        mark = pg.locator('#chart-2019Q2-trend g.mark-symbol path[aria-label^="quarter: 2019Q2; n_min"]')
+        box = mark.bounding_box()
+        centre = box["y"] + box["height"] / 2
+        assert abs(centre - y["0 %"]) < (y["0 %"] - y["90 %"]) / 10  # 0.05 nines above 0 %
+        q1 = pg.locator(
+            '#chart-2019Q2-trend g.mark-symbol path[aria-label^="quarter: 2019Q1;"]'
+        ).bounding_box()
+        assert (
+            y["99.99 %"] < q1["y"] + q1["height"] / 2 < y["99.9 %"]
+        )  # 2019Q1 drawn at 99.9769 % (y grows down)
+        height, one_line = pg.evaluate(
+            """() => { const b = document.querySelector('#quarterly .sev'); const c = b.cloneNode();
+                c.textContent = 'x'; b.after(c); const got = [b.getBoundingClientRect().height,
+                c.getBoundingClientRect().height]; c.remove(); return got; }"""
+        )
+        assert height == one_line
+    assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
+
+
+@needs_chromium
+def test_index_links_to_each_quarter_in_chromium(quarters: Path) -> None:
+    """The index lists each quarter (2019Q2 with its flag); a click opens the quarter's page with its charts
+    drawn; no request leaves the machine, no script fails."""
+    from tests.browser import open_page, wait_for_charts
+
+    with open_page(quarters / "index.html") as (pg, res):
+        links = pg.locator("#quarters a")
+        assert links.all_inner_texts() == ["Availability 2019Q1", "Availability 2019Q2"]
+        assert pg.locator("#quarters li", has_text="2019Q2").locator(".sev").inner_text() == "mostly unknown"
+        assert pg.locator("#quarters li", has_text="2019Q1").locator(".sev").count() == 0
+        for q in ("2019Q1", "2019Q2"):
+            pg.locator("#quarters a", has_text=q).click()
+            pg.wait_for_load_state("load")
+            assert pg.url == (quarters / "quarterly" / f"{q}.html").as_uri()
+            assert wait_for_charts(pg, q) == 3  # availability, burn-down, trend
+            assert pg.locator("h1").inner_text() == f"Availability {q}"
+            assert pg.locator("#quarterly td", has_text="cf_push").count() == 1
+            pg.locator("a", has_text="All drills").click()  # the page's own way back
+            pg.wait_for_load_state("load")
+            assert pg.url == (quarters / "index.html").as_uri()
+    assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
