@@ -838,3 +838,69 @@ def test_index_links_to_each_quarter_in_chromium(quarters: Path) -> None:
             pg.wait_for_load_state("load")
             assert pg.url == (quarters / "index.html").as_uri()
     assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
+
+
+@pytest.fixture(scope="module")
+def two_foundations(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two foundations with the samples' names (one long), hourly checks through 2019Q1: cf_push and cf_login on
+    the first, cf_push on the second."""
+    out = tmp_path_factory.mktemp("legends")
+    lake = out / "lake"
+    series = {"cf-54c9c2f906b6aba996cd": ("cf_push", "cf_login"), "cf-east-7a1d": ("cf_push",)}
+    for foundation, caps in series.items():
+        folder = f"mon-{foundation}"
+        write_atomic(
+            lake,
+            "drills",
+            folder,
+            "drill",
+            [
+                {
+                    "drill": folder,
+                    "kind": "monitoring",
+                    "foundation": foundation,
+                    "timezone": "UTC",
+                    "has_toml": True,
+                }
+            ],
+        )
+        probes = [
+            {"drill": folder, "ts": datetime(2019, 1, 1, tzinfo=UTC) + timedelta(hours=h), "capability": cap,
+             "ok": h % 500 != 7, "status": "ok", "interval_s": 3600.0, "source_type": "healthwatch",
+             "source_file": f"hw/{cap}.csv", "source_line": h + 2}
+            for cap in caps
+            for h in range(90 * 24)
+        ]  # fmt: skip
+        write_atomic(lake, "probes", folder, "p", probes)
+    commit_inputs(lake)
+    build(out)
+    write_report(out)
+    return out / "report"
+
+
+@needs_chromium
+def test_quarterly_legends_in_full_in_chromium(two_foundations: Path) -> None:
+    """Every legend label is whole (a long foundation id is not cut to `cf-54c9…`), one colour per foundation and
+    one dash per capability."""
+    from tests.browser import open_page
+
+    with open_page(two_foundations / "quarterly" / "2019Q1.html") as (pg, res):
+        legends: dict[tuple[str, str], tuple[list[str], list[tuple]]] = {}
+        for chart in ("availability", "burn", "trend"):
+            for lg in pg.locator(f"#chart-2019Q1-{chart} g.role-legend").all():
+                kind = "dash" if "strokeDash" in lg.get_attribute("aria-label") else "colour"
+                symbols = [
+                    (s.get_attribute("fill"), s.get_attribute("stroke"), s.get_attribute("stroke-dasharray"))
+                    for s in lg.locator("g.role-legend-symbol path").all()
+                ]
+                legends[chart, kind] = (lg.locator("g.role-legend-label text").all_text_contents(), symbols)
+    assert sorted(legends) == [
+        ("availability", "colour"), ("burn", "colour"), ("burn", "dash"), ("trend", "colour"), ("trend", "dash"),
+    ]  # fmt: skip
+    for (chart, kind), (texts, symbols) in legends.items():
+        if kind == "colour":
+            assert texts == ["cf-54c9c2f906b6aba996cd", "cf-east-7a1d"], chart
+        else:
+            assert texts == ["cf_login", "cf_push"], chart
+        assert len(set(symbols)) == len(symbols), (chart, kind, symbols)  # each value its own colour or dash
+    assert (res.errors, res.blocked, res.dialogs) == ([], [], [])
