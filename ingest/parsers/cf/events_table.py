@@ -113,6 +113,8 @@ def _describe(meta: Any) -> str:
 def json_rows(doc: dict, line_of: Callable[[str], int]) -> list[dict[str, Any]] | None:
     """`/v2/events` or `/v3/audit_events` JSON as app_event rows; None when `doc` is neither."""
     res = doc.get("resources")
+    if res is None and _one_audit_event(doc):
+        res = [doc]  # one resource as `cf curl /v3/audit_events/<guid>` prints it
     if not isinstance(res, list):
         return None
     if not res:
@@ -198,7 +200,21 @@ def record_start(lines: list[str], k: int) -> int:
     return k
 
 
+def _one_audit_event(doc: dict) -> bool:
+    return isinstance(doc.get("type"), str) and "created_at" in doc and ("actor" in doc or "target" in doc)
+
+
+_ONE_EVENT = re.compile(r'"type"\s*:\s*"(?:audit\.|app\.)[\w.-]+"')
+
+
 def looks_like_events_json(head: str) -> bool:
+    if (
+        head.lstrip().startswith("{")
+        and _ONE_EVENT.search(head)
+        and '"created_at"' in head
+        and ('"actor"' in head or '"target"' in head)
+    ):
+        return True
     return '"resources"' in head and (
         '"actee_type"' in head or '"audit.' in head or '"app.crash"' in head or '"audit_events' in head
     )

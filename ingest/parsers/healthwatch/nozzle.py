@@ -7,6 +7,11 @@ value:0 unit:"hr" >` (docs-pcf-healthwatch using/monitoring; timestamp = Unix ns
 ValueMetric → one sample; CounterEvent → its `total`. Envelopes of other types (LogMessage,
 HttpStartStop, ContainerMetric, …) are valid lines without a Healthwatch value: counted as ignorable
 and noted. The firehose plugin's banner lines are ignorable; anything else is quarantined.
+
+Also the Log Cache CLI's `cf tail` text (log-cache-cli `cf tail <source>`): one envelope per line,
+`2018-10-02T13:43:26.87-0400 [cc] GAUGE requests.completed:1083365.000000 counter` (a GAUGE line may carry
+several `name:value unit` metrics), `… [cc] COUNTER name:total`; its LOG/TIMER/EVENT lines carry no metric
+value (ignorable, noted). Labels: `source` (the bracketed source id) and `unit`.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import re
 
 from drillscope.ingest.context import FileContext
 from drillscope.ingest.parsers.healthwatch.series import Point, Series, canonical, emit_series, number
-from drillscope.ingest.wallclock import epoch
+from drillscope.ingest.wallclock import epoch, read_iso
 
 ENVELOPE = re.compile(
     r'^origin:"(?P<origin>[^"]*)" eventType:(?P<type>\w+) timestamp:(?P<ns>\d+)(?P<rest>.*)$'
@@ -36,13 +41,28 @@ _BANNER = re.compile(
 )
 
 
+# `cf tail`: time, [source id], envelope type, then the envelope's text
+TAIL = re.compile(
+    r"^(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) \[(?P<source>[^\]]+)\]"
+    r" (?P<type>GAUGE|COUNTER|TIMER|EVENT|LOG) (?P<rest>.*)$"
+)
+_TAIL_GAUGE = re.compile(r"(?P<name>[^\s:]+):(?P<value>\S+) (?P<unit>\S+)")
+_TAIL_COUNTER = re.compile(r"^(?P<name>[^\s:]+):(?P<value>\S+)$")
+
+
 def probe(head: str) -> bool:
     lines = [ln.strip().lstrip("\ufeff") for ln in head.splitlines()]
     lines = [ln for ln in lines if ln and not _BANNER.match(ln)][:20]
+    if lines and (m := TAIL.match(lines[0])) and m.group("type") in ("GAUGE", "COUNTER"):
+        return True
     return bool(lines) and bool(ENVELOPE.match(lines[0]))
 
 
 def parse(ctx: FileContext) -> None:
+    head = [ln.strip() for ln in ctx.head().splitlines() if ln.strip()]
+    if head and TAIL.match(head[0]):
+        _parse_tail(ctx)
+        return
     series: dict[tuple, Series] = {}
     fast: dict[tuple, Series] = {}  # the documented layout's fields → its series, skipping the label sort
     other = 0
@@ -123,3 +143,50 @@ def _add(
     if value is not None:
         s.points.append(Point(ts, value, raw_value, n))
     return s
+
+
+def _parse_tail(ctx: FileContext) -> None:
+    series: dict[tuple, Series] = {}
+    other = 0
+    for n, raw in enumerate(ctx.lines, 1):
+        line = raw.strip()
+        if not line:
+            ctx.count(ignorable=1)
+            continue
+        m = TAIL.match(line)
+        ts = read_iso(m.group("ts")) if m else None
+        if m is None or ts is None:
+            ctx.quarantine(n, "not a `cf tail` envelope line", raw)
+            continue
+        kind, rest = m.group("type"), m.group("rest")
+        if kind == "GAUGE":
+            found = [(g.group("name"), g.group("value"), g.group("unit")) for g in _TAIL_GAUGE.finditer(rest)]
+        elif kind == "COUNTER" and (c := _TAIL_COUNTER.match(rest)):
+            found = [(c.group("name"), c.group("value"), "")]
+        elif kind == "COUNTER":
+            found = []
+        else:
+            other += 1
+            ctx.count(ignorable=1)
+            continue
+        values = []
+        for _name, raw_value, _unit in found:
+            try:
+                values.append(number(raw_value))
+            except ValueError:
+                break
+        if not found or len(values) != len(found):
+            ctx.quarantine(n, f"{kind} line without a readable name:value", raw)
+            continue
+        ctx.count(parsed=1)
+        for (name, raw_value, unit), value in zip(found, values, strict=True):
+            labels = {"source": m.group("source")} | ({"unit": unit} if unit else {})
+            key = (name, tuple(sorted(labels.items())))
+            s = series.get(key)
+            if s is None:
+                s = series[key] = Series(metric=canonical(name), labels=labels)
+            if value is not None:
+                s.points.append(Point(ts, value, raw_value, n))
+    if other:
+        ctx.notes.append(f"{other} `cf tail` line(s) of other envelope types carry no metric value (ignored)")
+    emit_series(ctx, list(series.values()))
