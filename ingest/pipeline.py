@@ -19,7 +19,7 @@ from drillscope.ingest import lake, source_text
 from drillscope.ingest.context import DrillConfig, FileContext, decode
 from drillscope.ingest.registry import PROBE_BYTES, detect
 from drillscope.ingest.segments import Segment, SegmentContext, cut, same_reader, segment_rows
-from drillscope.ingest.unwrap import Unwrapped, unwrap
+from drillscope.ingest.unwrap import Unwrapped, decode_input, unwrap
 from drillscope.ingest.wallclock import read_date
 from drillscope.transforms.redact import SecretLines
 
@@ -460,15 +460,19 @@ def _parse_one(
         return None
     parser = detect(decode(head)[0])
     if sc.data is not None:  # in memory: unwrap it and cut it at its prompts (large inputs are plain logs)
+        whole = parser is not None and parser.NAME in WHOLE  # read as it is: only its decoding is checked
         try:
-            unw = unwrap(sc.data)
+            unw = None if whole else unwrap(sc.data)
+            if whole:
+                decode_input(sc.data)
         except InputError as e:
             res.status, res.message = "unrecognized", str(e)
             lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
             return None
-        segs = cut(unw)
-        if needs_segments(parser, unw, segs):
-            return _parse_segments(cfg, path, rel, sc, unw, segs, res, lake_dir)
+        if unw is not None:
+            segs = cut(unw)
+            if needs_segments(parser, unw, segs):
+                return _parse_segments(cfg, path, rel, sc, unw, segs, res, lake_dir)
     if parser is None:
         res.status, res.message = "unrecognized", "no parser recognizes this content"
         lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
