@@ -267,14 +267,17 @@ def _markers_md(markers: pl.DataFrame, tz: str, lab: Labels) -> str:
 def _timeline_section(timeline: pl.DataFrame, tz: str, lab: Labels) -> str:
     """The long timeline with a filter by source, capability and phase (the page's inline script hides rows)."""
 
+    def shown(col: str, v: str) -> str:  # a phase in the page's language; the filter matches the value
+        return lab.get("ph_" + v, v) if col == "phase" else v
+
     def options(col: str, name: str) -> str:
         vals = sorted({v for v in timeline[col].to_list() if v})
-        opts = "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in vals)
+        opts = "".join(f'<option value="{e(v)}">{e(shown(col, v))}</option>' for v in vals)
         return f'<label>{e(lab[name])} <select name="{col}"><option value="">{e(lab["all"])}</option>{opts}</select></label>'
 
     rows = "".join(
         f'<tr data-source="{e(r["source_type"] or "")}" data-capability="{e(r["capability"] or "")}" '
-        f'data-phase="{e(r["phase"])}"><td>{e(fmt_ts(r["ts"], tz))}</td><td class=phase>{e(r["phase"])}</td>'
+        f'data-phase="{e(r["phase"])}"><td>{e(fmt_ts(r["ts"], tz))}</td><td class=phase>{e(shown("phase", r["phase"]))}</td>'
         f"<td class=msg>{e(r['what'])}</td><td>{e(r['source_type'] or '')}</td>"
         f"<td><code>{e(_where(r['source_file'], r['source_line']))}</code></td></tr>"
         for r in timeline.iter_rows(named=True)
@@ -351,6 +354,13 @@ def write_report(out: Path, drills: list[str] | None = None, lang: str = "en") -
                 raise UsageError(
                     f"unknown drill(s): {', '.join(missing)}; known: {', '.join(known) or 'none'}"
                 )
+        all_drills = all_drills.with_columns(  # drill.toml's name_ko, fault_ko under --lang ko
+            *(
+                pl.coalesce(f"{c}_{lang}", c).alias(c)
+                for c in ("name", "fault")
+                if f"{c}_{lang}" in all_drills.columns
+            )
+        )
         chosen = all_drills.filter(pl.col("drill").is_in(drills)) if drills else all_drills
         final = out / "report"
         _remove_stale(out)
@@ -606,7 +616,9 @@ def _comparison_section(con: duckdb.DuckDBPyConnection, drills: pl.DataFrame, la
             .unique("drill")
             .sort(["injected_at", "drill"], nulls_last=True)
         )
-        ids, names = order["drill"].to_list(), order["name"].to_list()
+        shown = dict(zip(drills["drill"], drills["name"], strict=True))
+        ids = order["drill"].to_list()
+        names = [shown.get(d, n) for d, n in zip(ids, order["name"], strict=True)]
         measures = fr.select("measure", "sort").unique().sort(["sort", "measure"])["measure"].to_list()
         cell = {(r["drill"], r["measure"]): r for r in fr.iter_rows(named=True)}
         head = "".join(f"<th>{e(n)}</th>" for n in names)

@@ -60,7 +60,12 @@ def _lake(out: Path) -> Path:
                 "director_timezone": "UTC",
                 "injected_at": kst(10, 25),
                 "has_toml": True,
-                "config": json.dumps({"markers": [{"at": "10:47", "label": "AZ2 network restored"}]}),
+                "config": json.dumps(
+                    {
+                        "markers": [{"at": "10:47", "label": "AZ2 network restored"}],
+                        "name_ko": "AZ1 전원 차단 훈련",
+                    }
+                ),
             }
         ],
     )
@@ -320,9 +325,15 @@ def test_korean_report(report_ko: Path) -> None:
     text = (report_ko / DRILL / "index.html").read_text(encoding="utf-8")
     assert "<h2>요약</h2>" in text and "기능별 가용 상태" in text
     assert '<html lang="ko">' in text
-    assert "<title>AZ1 power-off drill — drillscope 보고서</title>" in text
+    assert (
+        "<title>AZ1 전원 차단 훈련 — drillscope 보고서</title>" in text
+        and "<h1>AZ1 전원 차단 훈련</h1>" in text
+    )
     index = (report_ko / "index.html").read_text(encoding="utf-8")
     assert "<title>drillscope 보고서</title>" in index and "<h1>drillscope 보고서</h1>" in index
+    assert '/index.html">AZ1 전원 차단 훈련</a>' in index
+    # phases in Korean, the filter still matching the contract's values
+    assert '<option value="degraded">장애 지속</option>' in text and "<td class=phase>장애 지속</td>" in text
     findings = text.split('<section id="findings">')[1].split("</section>")[0]
     assert "<h2>발견 사항</h2>" in findings
     cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", findings)]
@@ -353,11 +364,13 @@ def test_korean_report(report_ko: Path) -> None:
 
 
 def test_korean_plan_steps(tmp_path: Path) -> None:
-    """drill.toml `step_ko` is the plan step's text under --lang ko (English `step` otherwise)."""
+    """drill.toml `step_ko`, `name_ko`, `fault_ko` are the plan step's, the drill's and the fault's text under
+    --lang ko (English `step`, `name`, `fault` otherwise)."""
     from tests.conftest import Lake
 
     lake = Lake(tmp_path)
     toml = (
+        'name = "AZ1 power-off"\nname_ko = "AZ1 전원 차단"\nfault = "power off AZ1"\nfault_ko = "AZ1 서버 전원 끔"\n'
         'timezone = "Asia/Seoul"\ninjected_at = "2019-01-03T10:25:00+09:00"\n'
         'recovered_at = "2019-01-03T11:00:00+09:00"\n'
         '[[plan]]\nstep = "power on server"\nstep_ko = "서버 전원 켜기"\nat = "10:50"\nmatch = "power on"\n'
@@ -365,9 +378,13 @@ def test_korean_plan_steps(tmp_path: Path) -> None:
     )
     d = lake.drill("d", toml=toml, **{"notes.md": "- 10:25 power off\n- 10:50 power on\n"})
     lake.ingest(d)
-    for lang, first, status in (("ko", "서버 전원 켜기", "정시"), ("en", "power on server", "on time")):
+    for lang, first, status, name, fault in (
+        ("ko", "서버 전원 켜기", "정시", "AZ1 전원 차단", "AZ1 서버 전원 끔"),
+        ("en", "power on server", "on time", "AZ1 power-off", "power off AZ1"),
+    ):
         write_report(lake.out, lang=lang)
         page = (lake.out / "report" / "d" / "index.html").read_text(encoding="utf-8")
+        assert f"<h1>{name}</h1>" in page and f" · {fault} · " in page
         plan = page.split('<table id="plan">')[1].split("</table>")[0]
         rows = [
             [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
