@@ -61,7 +61,9 @@ refused AS (
     SELECT o.drill, o.task_id,
            count(*) AS n,
            string_agg('task ' || r.task_id || ' ' || r.description || coalesce(' by ' || r."user", '')
-                      || ' at ' || finding_clock(r.started_at, o.timezone), ', ' ORDER BY r.started_at) AS what
+                      || ' at ' || finding_clock(r.started_at, o.timezone), ', ' ORDER BY r.started_at) AS what,
+           string_agg(finding_clock(r.started_at, o.timezone) || ' 작업 ' || r.task_id || ' ' || r.description
+                      || coalesce('(실행: ' || r."user" || ')', ''), ', ' ORDER BY r.started_at) AS what_ko
     FROM offenders o
     JOIN stg_tasks r ON r.drill = o.drill AND r.task_id <> o.task_id
     WHERE r.result ILIKE '%deployment lock%'
@@ -89,7 +91,7 @@ SELECT o.drill, 'deployment_lock' AS rule,
               coalesce('(' || o.deployment || ')', ''), finding_dur(o.held_s),
               finding_clock(o.acquired_at, o.timezone),
               coalesce(finding_clock(o.released_at, o.timezone), '해제 안 됨'),
-              CASE WHEN r.n > 0 THEN format('; 그동안 잠금을 얻지 못한 작업: {}', r.what) ELSE '' END) AS finding_ko,
+              CASE WHEN r.n > 0 THEN format('; 그동안 잠금을 얻지 못한 작업: {}', r.what_ko) ELSE '' END) AS finding_ko,
        o.evidence, o.acquired_at AS ts
 FROM offenders o
 LEFT JOIN refused r USING (drill, task_id)

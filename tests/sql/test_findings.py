@@ -162,7 +162,7 @@ def test_deployment_lock_held_by_bosh_logs_refusing_the_resurrector(hand: HandLa
     assert finding_ko(hand, "deployment_lock") == [
         "전원 켬(10:20:00)부터 cck(10:22:00)까지의 구간에 `bosh logs`(작업 13 fetch logs, 실행: ops_manager) 명령이 "
         "deployment 잠금(cf-x)을 1m20s 동안(10:20:30 .. 10:21:50) 잡고 있었습니다; 그동안 잠금을 얻지 못한 작업: "
-        "task 14 scan and fix by hm at 10:21:00."
+        "10:21:00 작업 14 scan and fix(실행: hm)."
     ]
 
 
@@ -446,7 +446,7 @@ def test_sample_sentences_in_korean(samples: Path) -> None:
     assert got[("2019-01-03-az2", "bosh/events_locks.txt:9")] == (
         "전원 켬(15:53:00)부터 cck(16:09:02)까지의 구간에 `bosh logs`(작업 1241 fetch logs, 실행: ops_manager) 명령이 "
         "deployment 잠금(cf-54c9c2f906b6aba996cd)을 12m25s 동안(15:55:47 .. 16:08:12) 잡고 있었습니다; 그동안 잠금을 "
-        "얻지 못한 작업: task 1242 scan and fix by hm at 16:01:14."
+        "얻지 못한 작업: 16:01:14 작업 1242 scan and fix(실행: hm)."
     )
     assert all(re.search("[가-힣]", v) for v in got.values()), got
 
