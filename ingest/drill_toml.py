@@ -20,7 +20,7 @@ KINDS = ("drill", "monitoring")
 MAX_ID = 128  # the lake folder name must stay under the file system's 255 bytes
 _CLOCK = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")
 _OFFSET = re.compile(r"^\s*[+-]?\d+(\.\d+)?\s*(ms|s|sec|m|min|h)?\s*$")
-_TEXT_KEYS = ("name", "foundation", "fault", "az", "timezone", "director_timezone")
+_TEXT_KEYS = ("name", "name_ko", "foundation", "fault", "fault_ko", "az", "timezone", "director_timezone")
 
 
 class _Check:
@@ -136,6 +136,8 @@ def _plan(c: _Check, raw: dict[str, Any]) -> None:
         if "step" not in step:
             raise InputError(f"{c.path}: {key} has no `step`")
         c.text(f"{key}.step", step["step"], required=True)
+        if "step_ko" in step:
+            c.text(f"{key}.step_ko", step["step_ko"])
         if "at" in step and "after" in step:
             raise InputError(f"{c.path}: {key} has both `at` and `after`; give one")
         if "at" in step:
