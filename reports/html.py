@@ -35,9 +35,12 @@ def fmt_dur(s: float | None) -> str:
     if s is None:
         return "—"
     s = int(s)  # truncated like the clock times shown beside it (11:17:07.69 shows as 11:17:07)
-    h, rem = divmod(abs(s), 3600)
+    d, rem = divmod(abs(s), 86400)
+    h, rem = divmod(rem, 3600)
     m, sec = divmod(rem, 60)
     sign = "-" if s < 0 else ""
+    if d:  # a quarter's unknown time: 89d21h00m00s reads better than 2157h00m00s, still to the second
+        return f"{sign}{d}d{h:02d}h{m:02d}m{sec:02d}s"
     return f"{sign}{h}h{m:02d}m{sec:02d}s" if h else f"{sign}{m}m{sec:02d}s"
 
 
