@@ -157,6 +157,16 @@ def cut(unwrapped: Unwrapped) -> list[Segment]:
         start = len(segs)
         cur: Segment | None = None
         for ln in reg.lines:
+            if (
+                cur is not None
+                and cur.command is not None
+                and cur.command.endswith("\\")
+                and len(cur.lines) == 1
+            ):
+                # a command continued on the next line (`curl … \`): part of the prompt, ignorable
+                cur.wrappers.append(ln.no)
+                cur.command = cur.command[:-1].rstrip() + " " + ln.text.strip()
+                continue
             cmd = prompt_command(ln.text) if ln.text.strip() else None
             if cmd is not None:
                 cur = Segment(

@@ -34,7 +34,7 @@ class Region:
 
     lines: list[Line]
     wrappers: list[int] = field(default_factory=list)  # wrapper lines around/in it (fence markers, ...)
-    kind: str = "text"  # text | fence | pre | indented | quote | list
+    kind: str = "text"  # text | fence | pre | indented | quote | list | html
 
 
 @dataclass
@@ -371,6 +371,11 @@ def _split_text(lines: list[Line]) -> list[Region]:
             cur.append(ln)
             prev_blank = True
             continue
+        if _HTML_BLOCK.match(t):  # `<details>`, `<summary>…</summary>`: a wrapper between regions
+            flush()
+            out.append(Region([], [ln.no], "html"))
+            kind, prev_blank = "text", True
+            continue
         if m := _LIST_CAPTURE.match(t):  # one log line pasted as a list item: a region of its own
             flush()
             out.append(Region([Line(ln.no, t[m.end() :], ln.clock)], [], "list"))
@@ -392,12 +397,19 @@ def _split_text(lines: list[Line]) -> list[Region]:
     return out
 
 
+# GitHub's collapsible blocks and paragraph tags on lines of their own around a paste
+_HTML_BLOCK = re.compile(
+    r"^\s*<(?:details|summary|p|div)\b[^>]*>(?:[^<]*</(?:summary|p|div)>)?\s*$|^\s*</(?:details|summary|p|div)>\s*$",
+    re.I,
+)
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])[ \t]+\S")
 _CODE_INDENT = re.compile(r"^(?:\t+| {4,})\S")
 
 
 def _looks_like_document(lines: list[Line]) -> bool:
     if any(_FENCE.match(ln.text) for ln in lines) or any(_PRE_OPEN.search(ln.text) for ln in lines[:2000]):
+        return True
+    if any(_HTML_BLOCK.match(ln.text) for ln in lines[:2000]):
         return True
     # a Markdown list with indented code blocks between its items
     head = lines[:2000]

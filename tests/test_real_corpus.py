@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import FIXTURES, Lake
 
 REAL = FIXTURES / "real"
-FLOOR = 60  # files recognized in the right family today (of 67)
+FLOOR = 63  # files recognized in the right family today (of 67)
 
 
 @pytest.fixture(scope="module")
@@ -315,3 +315,28 @@ def test_single_records_mail_and_cf_tail(corpus: Lake) -> None:
         {"metric": "requests.completed", "n": 3, "v": 1083367.0, "t": "17:43:26.870000"},
         {"metric": "requests.outstanding", "n": 4, "v": 1.0, "t": "17:43:26.870000"},
     ]
+
+
+def test_cut_and_wrapped_json(corpus: Lake) -> None:
+    m = (
+        "select metric, count(*) n, sum(value) s, strftime(min(ts), '%Y-%m-%d %H:%M:%S') t from metrics"
+        " where source_file = $f group by 1 order by 1"
+    )
+    # Log Cache `/v1/read` gauge envelopes, cut by the author after the first envelope (`},`)
+    assert _q(corpus, m, "healthwatch/datadog-2018-log-cache-v1-read-gauge-jq-cut.md") == [
+        {"metric": "cpu", "n": 1, "s": 239.2020044624913, "t": "2018-10-03 17:37:38"},
+        {"metric": "disk", "n": 1, "s": 235376640.0, "t": "2018-10-03 17:37:38"},
+        {"metric": "disk_quota", "n": 1, "s": 1073741824.0, "t": "2018-10-03 17:37:38"},
+        {"metric": "memory", "n": 1, "s": 408858624.0, "t": "2018-10-03 17:37:38"},
+        {"metric": "memory_quota", "n": 1, "s": 1073741824.0, "t": "2018-10-03 17:37:38"},
+    ]
+    # Grafana's query inspector inside `<details>`, cut mid-series: 6 + 1 samples, named by the request's PromQL
+    f = "healthwatch/grafana-issue-29154-query-inspector-details-truncated.md"
+    promql = 'count by (container_label_com_hashicorp_nomad_alloc_id) (abs(time() - container_last_seen{container_label_group="http"}) < 5)'
+    assert _q(corpus, m, f) == [{"metric": promql, "n": 7, "s": 7.0, "t": "2020-11-17 10:04:15"}]
+    # healthwatch-api alert configurations (thresholds, no samples) behind `curl … \` + `| jq .` and `...`
+    f = "healthwatch/hw1-api-alert-configurations-curl-jq-elided.md"
+    assert _q(corpus, "select count(*) n from metrics where source_file = $f", f) == [{"n": 0}]
+    assert _q(
+        corpus, "select source_type, status, quarantined from ingest_files where source_file = $f", f
+    ) == [{"source_type": "healthwatch", "status": "ok", "quarantined": 0}]

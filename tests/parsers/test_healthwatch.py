@@ -395,12 +395,19 @@ def test_grafana7_frames_epoch_ms_and_bad_rows(lake: Lake) -> None:
 
 
 # -- JSON that is not usable -------------------------------------------------------------------------
-def test_malformed_json_quarantines_the_error_line(lake: Lake) -> None:
+def test_cut_json_is_closed_after_its_last_complete_value(lake: Lake) -> None:
+    # a response cut mid-sample (a paste, a full disk): the complete samples are read, the cut line quarantined
     (r,) = ingest(lake, "prom_truncated.json").values()
-    assert counts(r) == ("healthwatch", "partial", 10, 0, 1, 9, 0)
+    assert counts(r) == ("healthwatch", "partial", 10, 9, 1, 0, 2)  # the sample and its apps_manager probe
     (q,) = lake.q("select source_line, reason, raw from quarantine")
-    assert q["source_line"] == 10 and q["reason"].startswith("malformed JSON: ")
-    assert q["raw"] == '          [1546477260, "1'
+    assert q == {
+        "source_line": 10,
+        "reason": "after the last complete value of a cut JSON document",
+        "raw": '          [1546477260, "1',
+    }
+    assert lake.q("select metric, value, source_line from metrics") == [
+        {"metric": "probe_success", "value": 1.0, "source_line": 9}
+    ]
 
 
 def test_prometheus_error_response(lake: Lake) -> None:

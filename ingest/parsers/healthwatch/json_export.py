@@ -8,6 +8,14 @@
   prometheus `docs/querying/api.md`.
 * healthwatch-api `GET /v1/alert-configurations`: thresholds only, no samples: recognized so it is not
   `unrecognized`, every line ignorable.
+* Log Cache `GET /v1/read/<source-id>` (`{"envelopes":{"batch":[…]}}`, Loggregator v2 envelopes: `timestamp`
+  in ns as a string, `source_id`, `instance_id`, `tags`, `gauge.metrics{name:{unit,value}}` or
+  `counter{name,total}`): one sample per gauge metric / counter total.
+* Grafana's query inspector "Query Data" (`{"request":{…},"response":{<Prometheus response>}}`): the response.
+
+Pasted documents are often cut by their author (`},` then nothing, or mid-series) or elided with `...`
+lines: an elision line is ignorable, and a cut document is closed after its last complete value (the
+lines after that value are quarantined; a note says where it was closed).
 
 Line accounting: when the document parses, every line counts as parsed (lines of a rejected sample are
 quarantined instead). A document that does not parse, even after dropping trailing commas (a Healthwatch
@@ -22,6 +30,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import PurePosixPath
+from urllib.parse import parse_qs, urlsplit
 
 from drillscope.ingest.context import FileContext
 from drillscope.ingest.parsers.healthwatch.series import (
@@ -44,11 +53,24 @@ _METRIC_KEY = re.compile(r'"metric"\s*:')
 _TRAILING_COMMA = re.compile(r",(\s*[\]}])")
 
 
+_ENVELOPES = re.compile(r'^\{\s*"envelopes"\s*:\s*\{\s*"batch"\s*:\s*\[')
+_INSPECTOR = re.compile(r'^\{\s*"request"\s*:\s*\{')
+_ELISION = re.compile(r"^\s*(?:\.{3}|…|\[\.{3}\])\s*$")
+# alert configurations pasted from the middle of their list: `{"query": "origin == '…'", …},` …
+_ALERT_ITEM = re.compile(r"""^\{\s*"query"\s*:\s*"origin\s*==\s*'""")
+
+
 def probe(head: str) -> bool:
     h = head.lstrip("\ufeff \t\r\n")
+    while _ELISION.match(h.split("\n", 1)[0]) and "\n" in h:  # a paste that starts with `...`
+        h = h.split("\n", 1)[1].lstrip(" \t\r\n")
+    if _ALERT_ITEM.match(h):
+        return True
     if h.startswith("{"):
-        if _SORTED.match(h):
+        if _SORTED.match(h) or _ENVELOPES.match(h):
             return True
+        if _INSPECTOR.match(h):
+            return '"response"' in h and bool(_RESULT_TYPE.search(h))
         st = _STATUS.search(h)
         if not st:
             return False
@@ -71,6 +93,14 @@ class _Lines:
 def parse(ctx: FileContext) -> None:
     text = ctx.text.lstrip("\ufeff")
     total = len(ctx.lines)
+    elided = [n for n, ln in enumerate(ctx.lines, 1) if _ELISION.match(ln)]
+    if elided:  # an author's `...`: a blank line to the JSON reader (offsets move, lines do not)
+        text = "\n".join("" if _ELISION.match(ln) else ln for ln in text.split("\n"))
+        ctx.count(ignorable=len(elided))
+        ctx.notes.append(f"{len(elided)} elision line(s) (`...`) in the JSON")
+        total -= len(elided)
+    if _ALERT_ITEM.match(text.lstrip()):  # list items without their list: the list put back on line 1
+        text = "[" + text + "]"
     try:
         doc = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as e:
@@ -78,12 +108,39 @@ def parse(ctx: FileContext) -> None:
         try:
             doc = json.loads(repaired, parse_float=Decimal)
         except json.JSONDecodeError:
-            line = min(max(e.lineno, 1), max(total, 1))
-            ctx.quarantine(line, f"malformed JSON: {e.msg} (column {e.colno})", _line(ctx, line))
-            ctx.count(ignorable=total - 1)  # the document is lost as a whole; its error line says why
-            return
-        ctx.notes.append("trailing comma(s) in the JSON tolerated")
+            closed = close_cut(repaired)
+            if closed is None:
+                line = min(max(e.lineno, 1), max(len(ctx.lines), 1))
+                ctx.quarantine(line, f"malformed JSON: {e.msg} (column {e.colno})", _line(ctx, line))
+                ctx.count(ignorable=total - 1)  # the document is lost as a whole; its error line says why
+                return
+            doc, end = closed
+            last = repaired.count("\n", 0, end) + 1
+            rest = [n for n in range(last + 1, len(ctx.lines) + 1) if n not in elided]
+            cut_off = [n for n in rest if ctx.lines[n - 1].strip()]
+            ctx.quarantine_many(
+                (n, "after the last complete value of a cut JSON document", ctx.lines[n - 1]) for n in cut_off
+            )
+            ctx.count(ignorable=len(rest) - len(cut_off))
+            ctx.notes.append("JSON document cut by its author: closed after its last complete value")
+            total -= len(rest)
+        else:
+            ctx.notes.append("trailing comma(s) in the JSON tolerated")
         text = repaired  # only commas removed: offsets move, lines do not
+
+    if isinstance(doc, dict) and isinstance(doc.get("envelopes"), dict):
+        _parse_envelopes(ctx, text, doc["envelopes"].get("batch"), total)
+        return
+    query = None
+    if (
+        isinstance(doc, dict)
+        and isinstance(doc.get("request"), dict)
+        and isinstance(doc.get("response"), dict)
+    ):
+        # Grafana's query inspector: the request it sent (its PromQL names the series), the response it got
+        url = str(doc["request"].get("url") or "")
+        query = (parse_qs(urlsplit(url).query).get("query") or [None])[0]
+        doc = doc["response"]
 
     if isinstance(doc, list) and doc and all(isinstance(x, dict) and "query" in x for x in doc):
         ctx.notes.append("Healthwatch alert configurations: thresholds only, no samples")
@@ -101,7 +158,77 @@ def parse(ctx: FileContext) -> None:
     if not isinstance(data, dict) or data.get("resultType") not in ("matrix", "vector", "scalar"):
         _reject(ctx, 1, "not a Prometheus query response (no data.resultType matrix/vector/scalar)", total)
         return
-    _parse_result(ctx, text, data, total)
+    _parse_result(ctx, text, data, total, query)
+
+
+def close_cut(text: str) -> tuple[object, int] | None:
+    """A JSON document its author cut short, closed after its last complete object or array:
+    (the document, the offset where it was cut), or None when no such cut parses."""
+    closers: list[str] = []
+    points: list[tuple[int, str]] = []  # (offset after a `}`/`]`, the closers still open there)
+    in_str = esc = False
+    for i, c in enumerate(text):
+        if in_str:
+            if esc:
+                esc = False
+            elif c == "\\":
+                esc = True
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "{[":
+            closers.append("}" if c == "{" else "]")
+        elif c in "}]":
+            if not closers or closers.pop() != c:
+                return None
+            if closers:
+                points.append((i + 1, "".join(reversed(closers))))
+    for end, close in reversed(points[-200:]):
+        try:
+            return json.loads(text[:end] + close, parse_float=Decimal), end
+        except json.JSONDecodeError:
+            continue
+    return None
+
+
+def _parse_envelopes(ctx: FileContext, text: str, batch: object, total: int) -> None:
+    """Log Cache `/v1/read` envelopes: each gauge metric and counter total is a sample."""
+    lines = _Lines(text)
+    starts = [lines.at(m.start()) for m in re.finditer(r'"timestamp"\s*:', text)]
+    envs = [e for e in batch if isinstance(e, dict)] if isinstance(batch, list) else []
+    series: dict[tuple, Series] = {}
+    skipped = 0
+    for k, env in enumerate(envs):
+        line = starts[k] if len(starts) == len(envs) else 1
+        ts = epoch_or_none(env.get("timestamp"))
+        base = {str(a): str(b) for a, b in (env.get("tags") or {}).items()}
+        base |= {key: str(env[key]) for key in ("source_id", "instance_id") if env.get(key) not in (None, "")}
+        samples: list[tuple[str, object, str]] = []
+        if isinstance(env.get("gauge"), dict):
+            for name, m in (env["gauge"].get("metrics") or {}).items():
+                if isinstance(m, dict):
+                    samples.append((name, m.get("value"), str(m.get("unit") or "")))
+        elif isinstance(env.get("counter"), dict):
+            c = env["counter"]
+            samples.append((str(c.get("name")), c.get("total"), ""))
+        if ts is None or not samples:
+            skipped += 1
+            continue
+        for name, raw, unit in samples:
+            try:
+                v = number(raw)
+            except ValueError:
+                continue
+            labels = base | ({"unit": unit} if unit else {})
+            key = (name, tuple(sorted(labels.items())))
+            s = series.setdefault(key, Series(metric=canonical(name), labels=labels))
+            if v is not None:
+                s.points.append(Point(ts, v, str(raw), line))
+    if skipped:
+        ctx.notes.append(f"{skipped} envelope(s) without a time or a gauge/counter value (no sample)")
+    ctx.count(parsed=total)
+    emit_series(ctx, list(series.values()))
 
 
 def _reject(ctx: FileContext, line: int, reason: str, total: int) -> None:
@@ -113,7 +240,7 @@ def _line(ctx: FileContext, n: int) -> str:
     return ctx.lines[n - 1] if 0 < n <= len(ctx.lines) else ""
 
 
-def _parse_result(ctx: FileContext, text: str, data: dict, total: int) -> None:
+def _parse_result(ctx: FileContext, text: str, data: dict, total: int, query: str | None = None) -> None:
     rtype, result = data["resultType"], data.get("result")
     if rtype == "scalar":
         items = [{"metric": {}, "value": result}]
@@ -140,8 +267,10 @@ def _parse_result(ctx: FileContext, text: str, data: dict, total: int) -> None:
         labels = {str(a): str(b) for a, b in labels.items()}
         fallback = metric_lines[i] if i < len(metric_lines) else 1
         name = labels.pop("__name__", None)
-        s = Series(metric=canonical(name) if name else file_metric(ctx.source_file, labels), labels=labels)
-        s.name_from_file = not name
+        s = Series(
+            metric=canonical(name) if name else query or file_metric(ctx.source_file, labels), labels=labels
+        )
+        s.name_from_file = not name and not query
         for pair in _pairs(it):
             line = pair_lines[k] if exact else fallback
             k += 1
