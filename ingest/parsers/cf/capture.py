@@ -25,6 +25,8 @@ from drillscope.ingest.parsers.cf.session import (
     BANNER,
     CF_CMD,
     EXIT,
+    HTTP_HEADER,
+    TRACE_HDR,
     UNKNOWN_CMD,
     Run,
     Session,
@@ -164,12 +166,28 @@ def parse_capture(ctx: FileContext) -> None:
     logs.emit()
 
 
+def _trace_fragment(head: str) -> bool:
+    """A CF_TRACE excerpt that starts inside a dump (response headers, a JSON body) before its first
+    `REQUEST:`/`RESPONSE:` header."""
+    lines = [strip_line(ln).strip() for ln in head.splitlines()[:80]]
+    first = next((ln for ln in lines if ln), "")
+    if not HTTP_HEADER.match(first):
+        return False
+    k = next((i for i, ln in enumerate(lines) if TRACE_HDR.match(ln)), None)
+    return k is not None and all(
+        not ln or HTTP_HEADER.match(ln) or ln[0] in '{}[]"' or ln.startswith('"') or ln[:1] == " "
+        for ln in lines[:k]
+    )
+
+
 def sniff(head: str) -> str | None:
     """Which cf capture `head` starts with: 'events', 'logs', 'cli', or None (not cf output).
     Decided by the first cf command or cf output; prompts of other commands, `date` lines, banners
     and exit lines are skipped; three unknown lines first mean it is not a cf capture."""
     if head.lstrip().startswith("{"):
         return "events" if looks_like_events_json(head) else None
+    if _trace_fragment(head):
+        return "cli"
     unknown = 0
     for raw in head.splitlines()[:400]:
         text = strip_line(raw)

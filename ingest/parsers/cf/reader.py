@@ -17,7 +17,7 @@ from typing import Any
 from drillscope.ingest.parsers.cf.columns import cells, columns
 from drillscope.ingest.parsers.cf.error_text import ROUTER_BODY, WARNINGS, error_kind
 from drillscope.ingest.parsers.cf.events_table import EVENTS_HDR, LineFinder, json_rows, table_rows
-from drillscope.ingest.parsers.cf.session import TRACE_HDR, Line, Run, marker_of
+from drillscope.ingest.parsers.cf.session import HTTP_HEADER, TRACE_HDR, Line, Run, marker_of
 from drillscope.ingest.wallclock import CaptureClock
 
 # CF_TRACE (docs/formats/cf.md §3)
@@ -81,6 +81,8 @@ class RunReader:
         self.res = RunResult()
         self._lines = run.lines
         self._mode = "out"  # where in a CF_TRACE dump: out, req_line, req, resp_line, resp_hdr, resp_body
+        if run.cmd is None and run.lines and HTTP_HEADER.match(run.lines[0].text):
+            self._mode = "resp_hdr"  # an excerpt that starts inside a response's headers
         self._req: TraceReq | None = None
         self._block: ErrorBlock | None = None  # the error block being read
         self._table: str | None = None  # apps, inst, events, summary

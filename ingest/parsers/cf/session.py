@@ -49,6 +49,8 @@ MARKERS: list[tuple[re.Pattern[str], str]] = [
 APP_IN_MARKER = re.compile(r"^(?:Pushing app|Creating app|Showing health and status for app|Getting events for app|"
                            r"Retrieving logs for app) (?P<app>\S+?),? ")  # fmt: skip
 
+# an HTTP header line of a CF_TRACE dump (`X-Vcap-Request-Id: …`)
+HTTP_HEADER = re.compile(r"^[A-Z][A-Za-z0-9-]+: \S")
 # CF_TRACE request/response headers (docs/formats/cf.md §3): they open a run of their own
 TRACE_HDR = re.compile(
     r"^(?P<kind>REQUEST|RESPONSE): \[(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))\]$"
@@ -255,7 +257,9 @@ class Session:
         mk = None if indented else marker_of(s)
         cur = self._cur
         if cur is None:
-            if indented or not opens_run(s):
+            if not self.runs and HTTP_HEADER.match(s):  # a CF_TRACE excerpt that starts inside a response
+                cur = self._open(n, None, "", t)
+            elif indented or not opens_run(s):
                 self.quarantine.append((n, "not cf CLI output (outside any cf run)", raw))
                 return
             cur = self._open(n, mk, "", t)
