@@ -4,7 +4,7 @@ An input becomes physical lines (decoded: UTF-8/16 by BOM, UTF-8, CP949; `\\n`, 
 line ends), each rendered the way a terminal showed it (colour, OSC titles, bracketed paste and clear
 sequences dropped; carriage-return redraws and backspaces replayed), with the prefixes CI systems and
 `ts` put before every line taken off (their time kept as the line's clock). Markdown fences, HTML
-`<pre>` blocks, indented code blocks and `> ` quoting become regions; `script(1)` banners, fence markers
+`<pre>` blocks, indented code blocks and `> ` quoting become regions; `script(1)` and PuTTY log banners, fence markers
 and CI group markers are wrapper lines (ignorable). Every `Line` keeps its number in the original file.
 
 `segments.py` cuts the regions at shell prompts and detects each part.
@@ -157,7 +157,10 @@ PREFIXES: dict[str, re.Pattern[str]] = {
 }
 # GitHub Actions / Azure workflow commands and log groups, GitLab's collapsible sections
 _CI_MARKER = re.compile(
-    r"^(?:##\[(?:group|endgroup|section|command|debug)\].*|##\[(?:warning|error)\]|section_(?:start|end):\d+:\S*)$"
+    r"^(?:##\[(?:group|endgroup|section|command|debug)\].*|##\[(?:warning|error)\]|section_(?:start|end):\d+:\S*"
+    # the GitLab runner's own lines around a job's script
+    r"|Running with gitlab-runner .*|Executing \"\w+\" stage of the job script|Job succeeded|Job failed: .*"
+    r"|Cleaning up (?:project directory and )?file based variables)$"
 )
 _CI_INLINE = re.compile(r"^##\[(?:warning|error|notice)\]")
 
@@ -192,7 +195,10 @@ def _strip_prefixes(lines: list[Line], wrappers: list[str]) -> None:
 
 # -- script(1), CI markers -------------------------------------------------------------------------
 
-_SCRIPT = re.compile(r"^Script (?:started|done) on \S.*$")
+_SCRIPT = re.compile(
+    r"^(?:Script (?:started|done) on \S.*"
+    r"|=~=~=~=~=~=~=~=~=~=~=~= PuTTY log \d{4}\.\d\d\.\d\d \d\d:\d\d:\d\d =~=~=~=~=~=~=~=~=~=~=~=)$"
+)
 
 
 _RUN_GROUP = re.compile(r"^##\[group\]Run (?P<cmd>\S.*)$")

@@ -263,3 +263,122 @@ def test_report_has_a_coverage_section(tmp_path: Path) -> None:
         '<tr class="cov-ok"><td>bosh.tmux.log</td><td>session (ok)</td><td>127</td><td>0</td><td>0</td>'
         in page
     )
+
+
+# -- more wrappers: screen, GitLab, Jenkins clock, `ts` on bosh output, `> ` quoting, PuTTY --------------
+
+VMS = (AZ1 / "bosh" / "vms_during_1040.txt").read_text(encoding="utf-8").splitlines()[1:]  # without its date
+CCK = (AZ1 / "bosh" / "cck_console.txt").read_text(encoding="utf-8").splitlines()
+VM_1CB = (
+    "select strftime(ts at time zone 'UTC', '%H:%M:%S') t, ts_basis, process_state, source_line from vm_states"
+    " where instance like 'cloud_controller/1cb04038%'"
+)
+TASKS = (
+    "select task_id, state, strftime(started_at, '%H:%M:%S') s, strftime(ended_at, '%H:%M:%S') e"
+    " from bosh_tasks order by task_id"
+)
+
+
+def test_screen_log_date_typed_at_the_prompt_is_the_clock_of_bosh_vms(lake: Lake) -> None:
+    # recorded by GNU screen 4.9 `screen -L` (make.sh): CRLF, OSC titles, bracketed paste, `exit`
+    d = _drill(lake, "sc", {"bosh.screen.log": WRAPPED / "bosh.screen.log"})
+    (r,) = lake.ingest(d)
+    assert (r.source_type, r.status, r.lines) == ("bosh_table", "ok", 64)
+    assert lake.q("select first_line, last_line, source_type, command from ingest_segments order by 1") == [
+        {"first_line": 1, "last_line": 62, "source_type": "bosh_table",
+         "command": "date; bosh -e pcf -d cf-54c9c2f906b6aba996cd vms"},
+        {"first_line": 63, "last_line": 64, "source_type": None, "command": "exit"},
+    ]  # fmt: skip
+    assert lake.q(VM_1CB) == [
+        {"t": "01:40:02", "ts_basis": "date_line", "process_state": "unresponsive agent", "source_line": 12}
+    ]
+    assert lake.one("select count(*) from vm_states") == 48
+
+
+def test_gitlab_job_log_sections_and_echoed_commands(lake: Lake) -> None:
+    # GitLab's raw job log as the runner writes it (docs.gitlab.com "Custom collapsible sections"; synthetic):
+    # `section_start:<epoch>:<name>\r\e[0K<header>`, commands echoed in green as `$ cmd`
+    g, e = "\x1b[32;1m", "\x1b[0;m"
+    log = "\n".join(
+        [
+            "\x1b[0KRunning with gitlab-runner 16.5.0 (853330f9)\x1b[0;m",
+            'section_start:1546479600:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting "step_script" stage of the job script\x1b[0;m',
+            f"{g}$ date{e}",
+            "Thu Jan  3 10:40:02 KST 2019",
+            f"{g}$ bosh -e pcf -d cf-54c9c2f906b6aba996cd vms{e}",
+            *VMS,
+            "section_end:1546479603:step_script\r\x1b[0K",
+            f"{g}Job succeeded{e}",
+        ]
+    )
+    d = lake.drill("gl", TOML.format(id="gl"), **{"job.log": log + "\n"})
+    (r,) = lake.ingest(d)
+    assert (r.source_type, r.quarantined) == ("bosh_table", 0)
+    assert r.lines == r.parsed_lines + r.quarantined + r.ignorable == len(VMS) + 7
+    assert lake.q(VM_1CB) == [
+        {"t": "01:40:02", "ts_basis": "date_line", "process_state": "unresponsive agent", "source_line": 14}
+    ]
+
+
+def test_jenkins_clock_prefix_is_the_time_of_a_cf_push(lake: Lake) -> None:
+    # Jenkins timestamper's `HH:MM:SS ` (the server's wall clock, read in the drill's zone)
+    push = (AZ1 / "cf" / "push_probe.log").read_text(encoding="utf-8").splitlines()
+    start = push.index("Pushing app probe-app to org drill-org / space drill-space as drill-operator...")
+    end = next(i for i in range(start, len(push)) if push[i].startswith("exit code"))
+    log = "".join(f"10:33:{10 + i // 10:02d} {ln}\n" for i, ln in enumerate(push[start:end]))
+    d = lake.drill("jk", TOML.format(id="jk"), **{"console.txt": log})
+    (r,) = lake.ingest(d)
+    assert (r.source_type, r.status) == ("cf_cli", "ok")
+    assert lake.q(PROBES) == [
+        {"t": "01:33:10", "capability": "cf_push", "ok": True, "detail": None, "source_line": 1}
+    ]
+
+
+def test_ts_prefix_is_the_clock_of_bosh_vms(lake: Lake) -> None:
+    # `bosh vms | ts` (moreutils, `%b %d %H:%M:%S`): no `date` line, the prefix times the table
+    log = "".join(f"Jan 03 10:40:{7 + (i > 3):02d} {ln}\n" for i, ln in enumerate(VMS))
+    d = lake.drill("tsb", TOML.format(id="tsb"), **{"vms.txt": log})
+    (r,) = lake.ingest(d)
+    assert (r.source_type, r.status) == ("bosh_table", "ok")
+    assert lake.q(VM_1CB) == [
+        {"t": "01:40:08", "ts_basis": "date_line", "process_state": "unresponsive agent", "source_line": 9}
+    ]
+
+
+def test_quoted_capture_in_a_reply(lake: Lake) -> None:
+    # a reply quoting the cck console with `> ` (no real quoted capture was found: synthetic)
+    text = (
+        "Here is what cck printed:\n\n" + "".join(f"> {ln}\n" if ln else ">\n" for ln in CCK) + "\nThanks\n"
+    )
+    d = lake.drill("q", TOML.format(id="q"), **{"reply.md": text})
+    (r,) = lake.ingest(d)
+    assert (r.source_type, r.quarantined) == ("bosh_task", 0)
+    assert lake.q(TASKS) == [
+        {"task_id": 1233, "state": "done", "s": "01:51:03", "e": "01:51:24"},
+        {"task_id": 1234, "state": "done", "s": "01:51:28", "e": "02:17:07"},
+    ]
+    assert (
+        lake.one("select min(source_line) from bosh_tasks") == 7
+    )  # `Task 1233` on line 5 of the console + 2
+
+
+def test_putty_log_header_is_a_wrapper(lake: Lake) -> None:
+    # PuTTY's "Printable output" session log: its banner line, then the session (synthetic: the banner as
+    # PuTTY's logging.c writes it)
+    text = (
+        "=~=~=~=~=~=~=~=~=~=~=~= PuTTY log 2019.01.03 10:39:55 =~=~=~=~=~=~=~=~=~=~=~=\r\n"
+        "[drill@jumpbox-01 ~]$ date\r\nThu Jan  3 10:40:02 KST 2019\r\n"
+        "[drill@jumpbox-01 ~]$ bosh -e pcf -d cf-54c9c2f906b6aba996cd vms\r\n"
+        + "".join(f"{ln}\r\n" for ln in VMS)
+    )
+    d = lake.drill("pt", TOML.format(id="pt"), **{"putty.log": text.encode("utf-8")})
+    (r,) = lake.ingest(d)
+    assert (r.source_type, r.quarantined) == ("bosh_table", 0)
+    assert lake.q("select first_line, source_type, command from ingest_segments order by 1") == [
+        {
+            "first_line": 1,
+            "source_type": "bosh_table",
+            "command": "date; bosh -e pcf -d cf-54c9c2f906b6aba996cd vms",
+        }
+    ]
+    assert lake.q(VM_1CB)[0]["t"] == "01:40:02"

@@ -22,7 +22,8 @@ Outputs:
   printed by the operator's shell in the same file before the table, else the nearest one after it
   (`date_line`; `Thu Jan  3 10:40:02 KST 2019`, `2019-01-03 10:40:02`, ISO with an offset, the ko_KR
   `2019. 01. 03. (목) 10:40:02 KST`), read by the drill's wall clock (`ingest/wallclock.py`);
-  else a `Task N Finished <UnixDate>` footer in the file (`task_line`); else NULL (`none`).
+  else a `Task N Finished <UnixDate>` footer in the file (`task_line`); else NULL (`none`). A `ts` or CI
+  prefix on the table's first line (taken off by `ingest/unwrap.py`) comes first (`date_line`).
 * `bosh_tasks`: started_at (the 1970 epoch of a never-started task is NULL), ended_at = `Finished At`
   (CLI >= 6) else `Last Activity At` (CLI 5) for finished states only, user, deployment, description, result.
 * `events`: one per `bosh events` row, ts = Time (UTC): kind `bosh_lock` (object type lock, message
@@ -404,6 +405,8 @@ class _Parser:
             )
 
     def snapshot_time(self, line: int) -> tuple[datetime | None, str]:
+        if (at := self.ctx.line_time(line)) is not None:
+            return at, "date_line"  # a `ts`/CI prefix printed on the table's line: the operator's clock too
         idx = line - 1
         before = [d for k, d in self.dates if k < idx]
         if before:
