@@ -32,12 +32,12 @@ import email.policy
 import hashlib
 import html
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from email.message import Message
-from email.utils import parsedate_tz
 from typing import Any
 
 from drillscope.ingest.context import FileContext
+from drillscope.ingest.wallclock import read_rfc2822, zone_for
 
 NAME = "email"
 LOOKS_FOR = "mail headers (`From:`, `Subject:`, `Date:`, `Received:`) or an mbox `From ` line"
@@ -242,57 +242,12 @@ def decode_header(raw: str) -> str:
 
 
 # -- dates ----------------------------------------------------------------------------------------
-_ZONES = {
-    "UT": 0,
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "KST": 9,
-    "JST": 9,
-    "HKT": 8,
-    "SGT": 8,
-    "CST": -6,  # RFC 822's North American CST (China Standard Time is ambiguous with it)
-    "CDT": -5,
-    "EST": -5,
-    "EDT": -4,
-    "MST": -7,
-    "MDT": -6,
-    "PST": -8,
-    "PDT": -7,
-    "CET": 1,
-    "CEST": 2,
-    "BST": 1,
-    "IST": 5.5,
-}
-_DATE_TAIL = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*(?P<zone>[+-]\d{4}|[A-Za-z]{1,5})?\s*$")
 
 
 def parse_date(value: str | None, fallback_tz: Any = None) -> datetime | None:
-    """An RFC 5322 date as a UTC instant: numeric offsets (`-0000` = UTC), common zone names
-    (KST +09:00, UTC/GMT/Z, EST..PDT), no zone → `fallback_tz` (the drill's), unknown name → UTC."""
-    if not value:
-        return None
-    text = re.sub(r"\([^)]*\)", " ", re.sub(r"\s+", " ", value)).strip()
-    parts = parsedate_tz(text)
-    if parts is None:
-        return None
-    try:
-        naive = datetime(*parts[:6])
-    except (ValueError, TypeError):
-        return None
-    m = _DATE_TAIL.search(text)
-    zone = m.group("zone") if m else None
-    if zone is None:
-        tz = fallback_tz or UTC
-        return naive.replace(tzinfo=tz).astimezone(UTC)
-    if zone[0] in "+-":
-        offset = timedelta(seconds=parts[9] or 0)
-    else:
-        offset = timedelta(hours=_ZONES.get(zone.upper(), 0))
-    try:
-        return naive.replace(tzinfo=timezone(offset)).astimezone(UTC)
-    except (ValueError, OverflowError):  # an offset past ±24 h, or a year-1 date pushed out of range
-        return None
+    """An RFC 5322 date as a UTC instant, by the drill's one wall clock (`wallclock.read_rfc2822`):
+    numeric offsets (`-0000` = UTC), zone names (KST, UTC/GMT/UT/Z, EST..PDT), no zone → `fallback_tz`."""
+    return read_rfc2822(value, fallback_tz or UTC)
 
 
 # -- subjects -------------------------------------------------------------------------------------
@@ -437,17 +392,7 @@ def _fired_at(body: str, fallback_tz: Any) -> datetime | None:
         naive = datetime.fromisoformat(f"{m.group('d')}T{m.group('t')}")
     except ValueError:
         return None
-    z = (m.group("z") or "").upper()
-    if not z:
-        tz: Any = fallback_tz
-    elif z[0] in "+-":
-        z = z.replace(":", "")
-        sign = -1 if z[0] == "-" else 1
-        tz = timezone(sign * timedelta(hours=int(z[1:3]), minutes=int(z[3:5])))
-    elif z in _ZONES:
-        tz = timezone(timedelta(hours=_ZONES[z]))
-    else:
-        tz = fallback_tz
+    tz, _ = zone_for((m.group("z") or "").upper() or None, naive, fallback_tz or UTC)
     return naive.replace(tzinfo=tz).astimezone(UTC)
 
 

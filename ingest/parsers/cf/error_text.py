@@ -59,11 +59,13 @@ ROUTER_BODY = re.compile(r"^(?P<code>\d{3}) (?P<reason>[A-Z][A-Za-z' ]*?)(?::|$)
 HTML_H1 = re.compile(r"<h1>\s*(?P<code>\d{3})\s+(?P<reason>[^<]+?)\s*</h1>", re.I)
 
 
+def first_match(table: list[tuple[re.Pattern[str], str]], s: str) -> str | None:
+    """The value of the first pattern of `table` that matches the start of `s`."""
+    return next((value for rx, value in table if rx.match(s)), None)
+
+
 def error_kind(s: str) -> str | None:
-    for rx, kind in ERROR_STARTS:
-        if rx.match(s):
-            return kind
-    return None
+    return first_match(ERROR_STARTS, s)
 
 
 def _phrase(code: int) -> str:

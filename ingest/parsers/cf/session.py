@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from drillscope.ingest.context import FileContext
-from drillscope.ingest.parsers.cf.error_text import error_kind
+from drillscope.ingest.parsers.cf.error_text import error_kind, first_match
 from drillscope.ingest.terminal import PROMPT, bare_prompt, strip_ansi
 from drillscope.ingest.wallclock import TS_PREFIX, CaptureClock, first_date, read_date, read_ts_prefix
 
@@ -103,10 +103,7 @@ def _texts(items: list[tuple[int, str]]) -> Iterator[str]:
 
 
 def marker_of(s: str) -> str | None:
-    for rx, cmd in MARKERS:
-        if rx.match(s):
-            return cmd
-    return None
+    return first_match(MARKERS, s)
 
 
 def opens_run(s: str) -> bool:
