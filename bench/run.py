@@ -22,8 +22,9 @@ and every input is deleted once measured), then each tool runs in its own subpro
   polars      a bare polars streaming parse of the same lines (`scan_csv` of the lines, head regex,
               timestamps, `sink_parquet`): no multi-line join, provenance, quarantine or redaction
 Times are wall seconds of the work itself (interpreter start-up and imports excluded; `wc` includes
-them), CPU seconds beside them, since a shared machine inflates wall time. The table is printed and
-written as JSON (`--json`, default bench/results.json). Not part of the unit tests.
+them), CPU seconds beside them (user + sys of every thread and worker process) and the 1-minute load
+average when each was taken, since a shared machine inflates wall time. The table is printed and written as
+JSON (`--json`, default bench/results.json). Not part of the unit tests.
 """
 
 from __future__ import annotations
@@ -403,6 +404,7 @@ def measure_collection(label: str, path: Path, tmp: Path) -> list[dict]:
                 "peak_rss_mib": round(rss),
                 "status": f"{r['bad']} files not ok",
                 "rows": None,
+                "load": round(os.getloadavg()[0], 1),
             }
         )
         print(
@@ -486,6 +488,7 @@ def measure(
                 "peak_rss_mib": round(rss),
                 "status": r.get("status"),
                 "rows": r.get("rows"),
+                "load": round(os.getloadavg()[0], 1),
             }
         )
         print(f"  {tool:<11} {secs:8.2f} s  {size / 1e6 / secs:7.1f} MB/s  peak {rss:6.0f} MiB", flush=True)
@@ -519,6 +522,7 @@ def measure(
                 "peak_rss_mib": round(rss),
                 "status": "killed after timeout" if rb.get("timeout") else "ok",
                 "rows": None,
+                "load": round(os.getloadavg()[0], 1),
             }
         )
         late = " (killed: --build-timeout)" if rb.get("timeout") else ""
@@ -576,12 +580,13 @@ def measure_help(runs: int = 7) -> list[dict]:
             "peak_rss_mib": round(ru.ru_maxrss / 1024),
             "status": f"median {walls[runs // 2]:.3f} s",
             "rows": None,
+            "load": round(os.getloadavg()[0], 1),
         }
     ]
 
 
 def table(rows: list[dict]) -> str:
-    hdr = f"{'input':<26} {'tool':<16} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'units/s':>12} {'peak RSS':>9}  {'vs drillscope':>13}"
+    hdr = f"{'input':<26} {'tool':<16} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'units/s':>12} {'peak RSS':>9}  {'vs drillscope':>13} {'load':>5}"
     lines = [hdr, "-" * len(hdr)]
     ref: dict[str, float] = {}
     for r in rows:
@@ -599,7 +604,7 @@ def table(rows: list[dict]) -> str:
         cpu = f"{r['cpu_seconds']:.1f}" if r["cpu_seconds"] is not None else ""
         lines.append(
             f"{r['input']:<26} {r['tool']:<16} {r['seconds']:>8.2f} {cpu:>7} {mbs:>7} {per:>12} "
-            f"{r['peak_rss_mib']:>6} MiB  {ratio:>13}"
+            f"{r['peak_rss_mib']:>6} MiB  {ratio:>13} {r.get('load', ''):>5}"
         )
     return "\n".join(lines)
 
