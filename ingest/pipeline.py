@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import zlib
 from collections.abc import Callable, Iterator
@@ -460,7 +461,9 @@ def _parse_one(
         return None
     parser = detect(decode(head)[0])
     if sc.data is not None:  # in memory: unwrap it and cut it at its prompts (large inputs are plain logs)
-        whole = parser is not None and parser.NAME in WHOLE  # read as it is: only its decoding is checked
+        # read as it is, only its decoding checked; but a log pasted in Markdown fences among prose is
+        # taken out of them first (its probe finds records anywhere in the head)
+        whole = parser is not None and parser.NAME in WHOLE and not (parser.NAME in LOGS and _fenced(head))
         try:
             unw = None if whole else unwrap(sc.data)
             if whole:
@@ -535,14 +538,20 @@ def _parse_one(
 
 # formats read as one document (a mail, JSON, CSV, a director log): never cut at lines that look like prompts
 WHOLE = frozenset({"email", "healthwatch", "bosh_event_log", "bosh_debug"})
+LOGS = frozenset({"bosh_event_log", "bosh_debug"})
+_FENCE_LINE = re.compile(rb"^[ \t]*(?:[-*+]|\d{1,3}[.)])?[ \t]*(?:`{3,}|~{3,})", re.M)
+
+
+def _fenced(head: bytes) -> bool:
+    return bool(_FENCE_LINE.search(head))
 
 
 def needs_segments(parser: ModuleType | None, unw: Unwrapped, segs: list[Segment]) -> bool:
     """A file a parser reads as it is stays whole; it is read in segments when it is wrapped (fences,
     escapes, prefixes, another encoding), when no parser reads it whole, or when its parts are of
     several kinds."""
-    if parser is not None and parser.NAME in WHOLE:
-        return False
+    if parser is not None and parser.NAME in WHOLE and not unw.changed:
+        return False  # (a pasted one, in fences or among prose, is still taken out of its wrapping)
     if unw.changed or parser is None:
         return True
     if len(segs) > 1 and any(_prose(s) for s in segs):

@@ -56,7 +56,7 @@ def test_floor(corpus: Lake) -> None:
     fam = _families(corpus)
     assert sum(fam.values()) >= FLOOR, sorted(f for f, ok in fam.items() if not ok)
     q = corpus.one("select sum(quarantined) / sum(lines) from ingest_files where status in ('ok', 'partial')")
-    assert q <= 0.05  # measured 0.0495 (goal 0.10, test_goal_*)
+    assert q <= 0.05  # measured 0.047 (goal 0.10, test_goal_*)
 
 
 def test_goal_95_percent_of_files_in_their_family(corpus: Lake) -> None:
@@ -354,4 +354,23 @@ def test_cf_trace_excerpt_starting_inside_a_response(corpus: Lake) -> None:
     ]
     # the command is not in the excerpt: no probe
     assert _q(corpus, "select count(*) n from probes where source_file = $f", f) == [{"n": 0}]
+    assert _q(corpus, "select quarantined q from ingest_files where source_file = $f", f) == [{"q": 0}]
+
+
+def test_debug_log_fragments_in_fences(corpus: Lake) -> None:
+    logs = (
+        "select count(*) n, min(source_line) first, strftime(min(ts), '%Y-%m-%d %H:%M:%S.%f') t"
+        " from log_lines where source_file = $f"
+    )
+    # `bosh task 664 --debug` tail that starts inside a multi-line SQL record: the two lines of that record
+    # are quarantined as such, the records after it read
+    f = "bosh_debug/paasta-cce-note-2023-task-debug-tail-mid-record.md"
+    assert _q(corpus, logs, f) == [{"n": 2, "first": 7, "t": "2023-01-05 09:49:02.059191"}]
+    assert [
+        r["source_line"]
+        for r in _q(corpus, "select source_line, reason from quarantine where source_file = $f", f)
+    ] == [5, 6]
+    # health_monitor.log excerpts in three fences under a numbered list: the prose between them is no record
+    f = "bosh_debug/bosh-issue-2527-hm-log-numbered-fences.md"
+    assert _q(corpus, logs, f) == [{"n": 11, "first": 5, "t": "2024-06-04 00:28:59.173218"}]
     assert _q(corpus, "select quarantined q from ingest_files where source_file = $f", f) == [{"q": 0}]

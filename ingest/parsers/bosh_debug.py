@@ -465,7 +465,13 @@ def _before_first(ctx: FileContext, lines: list[str], line0: int) -> None:
         if not line.strip() or _WRAPPER.match(line):
             ctx.count(ignorable=1)
         else:
-            bad.append((line0 + k + 1, "continuation line before any log record", line))
+            bad.append(
+                (
+                    line0 + k + 1,
+                    "before the first log record (the end of a record the excerpt starts inside, or other text)",
+                    line,
+                )
+            )
     ctx.quarantine_many(bad)
 
 

@@ -35,12 +35,21 @@ _TASK_END = re.compile(r"^Task (\d+) (done|error|cancelled|timeout)$")
 
 
 def probe(head: str) -> bool:
-    for line in head.splitlines()[:8]:
-        line = strip_ansi(line).strip()
+    lines = [strip_ansi(ln).strip() for ln in head.splitlines()[:40]]
+    for k, line in enumerate(lines[:8]):
         # on a TTY the CLI prints `Using environment ...` (cmd/session.go) before `Task N`
         if not line or _TASK_HDR.match(line) or ENV.match(line):
             continue
-        return bool(_EVENT_START.match(line))
+        if not _EVENT_START.match(line):
+            return False
+        # the next line is another event or the CLI's own, not the rest of a debug-log SQL record that
+        # quoted this event (`', "result_output" = …`)
+        nxt = next((ln for ln in lines[k + 1 :] if ln), None)
+        return (
+            nxt is None
+            or bool(_EVENT_START.match(nxt))
+            or nxt.startswith(("Task ", "Succeeded", "Exit code"))
+        )
     return False
 
 

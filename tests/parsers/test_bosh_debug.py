@@ -443,7 +443,7 @@ def test_garbage_crlf_truncation(lake: Lake) -> None:
     assert q == [
         {
             "source_line": 1,
-            "reason": "continuation line before any log record",
+            "reason": "before the first log record (the end of a record the excerpt starts inside, or other text)",
             "raw": "some shell prompt $ bosh task 1240 --debug > x",
         },
         {"source_line": 48, "reason": "truncated log record at end of file", "raw": "D, [2019-01-03T02:40:1"},
