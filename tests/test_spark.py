@@ -57,12 +57,6 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-# Not yet seen passing: the Spark build of the samples was run statement by statement up to models/clock_skew.sql
-# (fixed since) on a machine too loaded to finish it before landing. Remove the marks once it passes.
-UNFINISHED = pytest.mark.xfail(reason="Spark build of the samples not yet run to completion", strict=False)
-
-
-@UNFINISHED
 @pytest.mark.parametrize("table", COMPARED)
 def test_spark_build_equals_duckdb_build(built: Path, table: str) -> None:
     con = duckdb.connect()
@@ -80,7 +74,6 @@ def test_spark_build_equals_duckdb_build(built: Path, table: str) -> None:
         assert not diff, f"{table}: {diff}"
 
 
-@UNFINISHED
 def test_drill_metrics_of_the_samples_from_the_warehouse(built: Path) -> None:
     """What a user checks: drill 1 injected 10:25:00 KST, detected 10:28:05 (TTD 3m05s), read through the
     database assembled from the warehouse (no Spark)."""
@@ -96,7 +89,6 @@ def test_drill_metrics_of_the_samples_from_the_warehouse(built: Path) -> None:
     ]
 
 
-@UNFINISHED
 def test_every_build_statement_parses_for_spark(spark) -> None:
     parser = spark._jsparkSession.sessionState().sqlParser()
     ctx = tp.Context(variables={"align": False})
@@ -107,6 +99,8 @@ def test_every_build_statement_parses_for_spark(spark) -> None:
             macro = tp.macro_of(stmt)
             if macro:
                 ctx.macros[macro[0]] = macro[1]
+                continue
+            if isinstance(stmt, tp.exp.Update | tp.exp.Drop):  # the runner rewrites these (a join, a view)
                 continue
             try:
                 parser.parsePlan(tp.to_spark(stmt, ctx))

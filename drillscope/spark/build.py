@@ -15,7 +15,10 @@ so `sql`, `report`, `quarterly` and `export` read the results of either engine t
 
 from __future__ import annotations
 
+import logging
 import shutil
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +35,11 @@ from drillscope.spark import transpile as tp
 from drillscope.spark.warehouse import WAREHOUSE, assemble_duckdb
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from pyspark.sql import DataFrame, SparkSession
+
+log = logging.getLogger(__name__)
 
 
 _SPARK_TYPES = {
@@ -96,18 +103,28 @@ class Runner:
         self.ctx = tp.Context(variables=dict(variables or {}))
         self.written: list[str] = []  # warehouse tables, in build order
         self.updated: set[str] = set()  # lake tables changed by an UPDATE (written at the end)
+        self.timings: list[tuple[str, float]] = []  # (SQL file, seconds), in build order
+
+    @contextmanager
+    def timed(self, path: Path) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        name = str(path.relative_to(SQL_DIR))
+        self.timings.append((name, time.perf_counter() - start))
+        log.info("spark build: %s %.1f s", name, self.timings[-1][1])
 
     def sql(self, stmt: exp.Expression) -> DataFrame:
         return self.spark.sql(tp.to_spark(stmt, self.ctx))
 
     def run_file(self, path: Path) -> None:
-        for text in tp.split_statements(path.read_text(encoding="utf-8")):
-            try:
-                self.run_statement(text)
-            except DrillscopeError as e:
-                raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from None
-            except Exception as e:  # Spark's analysis and runtime errors
-                raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {_first_line(e)}") from None
+        with self.timed(path):
+            for text in tp.split_statements(path.read_text(encoding="utf-8")):
+                try:
+                    self.run_statement(text)
+                except DrillscopeError as e:
+                    raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from None
+                except Exception as e:  # Spark's analysis and runtime errors
+                    raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {_first_line(e)}") from None
 
     def run_statement(self, text: str) -> None:
         stmt = tp.parse(text)
@@ -140,7 +157,10 @@ class Runner:
             df.localCheckpoint(eager=True).createOrReplaceTempView(name)
             return
         path = self.target / name
-        df.write.mode("overwrite").parquet(str(path))
+        try:
+            df.write.mode("overwrite").parquet(str(path))
+        except Exception as e:  # an optimizer or runtime error of Spark: one line
+            raise DrillscopeError(f"writing {name}: {_first_line(e)}") from None
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
         if name not in self.written:
             self.written.append(name)
@@ -188,31 +208,36 @@ class Runner:
             "drill STRING, rule STRING, severity STRING, finding STRING, evidence STRING, ts TIMESTAMP",
         )
         for path in (f.path for f in files):
-            texts = tp.split_statements(path.read_text(encoding="utf-8"))
-            for text in texts[:-1]:  # macros before the query
-                self.run_statement(text)
-            try:
-                part = self.sql(tp.parse(texts[-1])).selectExpr(*cols.split(", "))
-                bad = part.filter(
-                    "severity IS NULL OR severity NOT IN ('critical', 'warning', 'info')"
-                ).limit(1)
-                if bad.count():
-                    raise DrillscopeError(f"a finding has severity {bad.first()['severity']!r}")
-            except DrillscopeError as e:
-                raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from None
-            except Exception as e:
-                raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {_first_line(e)}") from None
+            with self.timed(path):
+                texts = tp.split_statements(path.read_text(encoding="utf-8"))
+                for text in texts[:-1]:  # macros before the query
+                    self.run_statement(text)
+                try:
+                    part = self.sql(tp.parse(texts[-1])).selectExpr(*cols.split(", "))
+                    bad = part.filter(
+                        "severity IS NULL OR severity NOT IN ('critical', 'warning', 'info')"
+                    ).limit(1)
+                    if bad.count():
+                        raise DrillscopeError(f"a finding has severity {bad.first()['severity']!r}")
+                except DrillscopeError as e:
+                    raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {e}") from None
+                except Exception as e:
+                    raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {_first_line(e)}") from None
             df = df.unionByName(part)
-        self.materialize("findings", df)
+        with self.timed(SQL_DIR / "findings"):
+            self.materialize("findings", df)
 
     def audits(self, files: list[sqlfiles.SqlFile]) -> list[AuditResult]:
         results = []
         for f in files:
             path = f.path
-            try:
-                rows = [r.asDict() for r in self.sql(tp.parse(path.read_text(encoding="utf-8"))).collect()]
-            except Exception as e:
-                raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {_first_line(e)}") from None
+            with self.timed(path):
+                try:
+                    rows = [
+                        r.asDict() for r in self.sql(tp.parse(path.read_text(encoding="utf-8"))).collect()
+                    ]
+                except Exception as e:
+                    raise DrillscopeError(f"{path.relative_to(SQL_DIR.parent)}: {_first_line(e)}") from None
             results.append(AuditResult(path.stem, rows, f.description))
         return results
 

@@ -12,6 +12,17 @@ below cover what it does not carry across on its own:
 - `list_position` (NULL when absent; Spark's `array_position` gives 0), `format('{}…')` (Python-style
   placeholders; Spark's `format_string` is printf-style), DuckDB's JSON helpers, `try(x)` (no Spark form:
   the bare expression), decimal literals (DOUBLE, as DuckDB computes with them: Spark would keep DECIMAL);
+- `try(regexp_matches(s, p))` (NULL when `p` does not compile) as a CASE on `try_reflect` of Java's
+  `Pattern.compile` (Spark's RLIKE compiles the pattern with it and fails the query on a bad one); a
+  computed pattern of RLIKE is parenthesized (Spark binds `||` looser than RLIKE);
+- `any_value(x)` skips NULLs in DuckDB: `ANY_VALUE(x, TRUE)` (sqlglot writes `IGNORE NULLS`, which Spark
+  refuses before a FILTER);
+- a cast of a string to INTERVAL: DuckDB reads `60m`, `1h30m`, `90s`, `00:05:00`, `3600` (seconds); Spark only
+  `60 minutes`, so the string is first rewritten into Spark's unit words;
+- `string_agg(DISTINCT x, sep [ORDER BY x])` as the sorted set's `array_join` (Spark fails on LISTAGG
+  DISTINCT beside another DISTINCT aggregate); without ORDER BY DuckDB's order is arbitrary, so the models
+  say ORDER BY;
+- `range(n) r(i)` as a table: `unnest(range(n)) r(i)` (sqlglot writes a table function Spark lacks);
 - QUALIFY and `* EXCLUDE` are kept (Spark 4 has both), so sqlglot's subquery rewrite of QUALIFY is off.
 
 Timestamps: DuckDB's TIMESTAMPTZ is Spark's TIMESTAMP (an instant; the session runs in UTC), and wall-clock
@@ -268,7 +279,82 @@ def _union_by_name(union: exp.Union) -> exp.Expression:
     return out
 
 
+# DuckDB interval text -> Spark interval text (Java regexes, applied in order to the lower-cased text)
+_INTERVAL_WORDS = [
+    (r"^(\d+):(\d+):(\d+(?:\.\d+)?)$", "$1 hours $2 minutes $3 seconds"),
+    (r"^([+-]?\d+(?:\.\d+)?)$", "$1 seconds"),
+    (r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=[+-]?\d)", " "),
+    (r"\b(?:us|usecs?|microseconds?)\b", "microseconds"),
+    (r"\b(?:ms|msecs?|milliseconds?)\b", "milliseconds"),
+    (r"\b(?:s|secs?|seconds?)\b", "seconds"),
+    (r"\b(?:m|mins?|minutes?)\b", "minutes"),
+    (r"\b(?:h|hrs?|hours?)\b", "hours"),
+    (r"\b(?:d|days?)\b", "days"),
+    (r"\b(?:w|weeks?)\b", "weeks"),
+    (r"\b(?:mons?|months?)\b", "months"),
+    (r"\b(?:y|yrs?|years?)\b", "years"),
+]
+
+
+def _interval_text(x: exp.Expression) -> exp.Expression:
+    out = _fn("LOWER", _fn("TRIM", x))
+    for pattern, repl in _INTERVAL_WORDS:
+        out = _fn("REGEXP_REPLACE", out, exp.Literal.string(pattern), exp.Literal.string(repl))
+    return out
+
+
+def _regex_compiles(pattern: exp.Expression) -> exp.Expression:
+    """TRUE when Java compiles `pattern` (as Spark's RLIKE does), else NULL."""
+    compiled = _fn(
+        "TRY_REFLECT", exp.Literal.string("java.util.regex.Pattern"), exp.Literal.string("compile"), pattern
+    )
+    return exp.Not(this=exp.Is(this=compiled, expression=exp.Null()))
+
+
+def _distinct_string_agg(node: exp.GroupConcat) -> exp.Expression | None:
+    """`string_agg(DISTINCT x, sep ORDER BY x)` as `array_join(array_sort(collect_set(x)), sep)`: Spark's
+    optimizer fails on LISTAGG(DISTINCT) beside another DISTINCT aggregate."""
+    arg, order = node.this, None
+    if isinstance(arg, exp.Order):
+        arg, order = arg.this, arg.expressions
+    if not isinstance(arg, exp.Distinct) or len(arg.expressions) != 1:
+        return None
+    x = arg.expressions[0]
+    if order is not None and (
+        len(order) != 1 or order[0].this != x or order[0].args.get("desc") or order[0].args.get("nulls_first")
+    ):
+        return None
+    if isinstance(node.parent, exp.Filter):
+        return None
+    sep = node.args.get("separator") or exp.Literal.string(",")
+    joined = _fn("ARRAY_JOIN", _fn("ARRAY_SORT", _fn("COLLECT_SET", x.copy())), sep.copy())
+    # no value: NULL, as string_agg gives (array_join gives '')
+    return exp.Case(ifs=[exp.If(this=exp.GT(this=exp.Count(this=x.copy()), expression=_num(0)), true=joined)])
+
+
 def _rule(node: exp.Expression, ctx: Context) -> exp.Expression:
+    if isinstance(node, exp.GroupConcat):
+        return _distinct_string_agg(node) or node
+    if isinstance(node, exp.Table) and isinstance(node.this, exp.GenerateSeries) and node.args.get("alias"):
+        # `FROM t, range(n) r(i)`: the rows of a list, which Spark writes as LATERAL VIEW EXPLODE
+        return exp.Unnest(expressions=[node.this], alias=node.args["alias"], offset=False)
+    if isinstance(node, exp.Try) and isinstance(node.this, exp.RegexpLike):
+        return exp.Case(ifs=[exp.If(this=_regex_compiles(node.this.expression.copy()), true=node.this)])
+    if isinstance(node, exp.RegexpLike) and not isinstance(
+        node.expression, exp.Literal | exp.Column | exp.Paren
+    ):
+        node.set("expression", exp.paren(node.expression, copy=False))
+        return node
+    if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
+        return _fn("ANY_VALUE", node.this.this, exp.true())
+    if (
+        isinstance(node, exp.Cast)
+        and node.to.this == exp.DType.INTERVAL
+        and not node.meta.get("spark_interval")
+    ):
+        node.set("this", _interval_text(node.this))
+        node.meta["spark_interval"] = True
+        return node
     if isinstance(node, exp.Union) and node.args.get("by_name"):
         return _union_by_name(node)
     if isinstance(node, exp.Select):

@@ -20,10 +20,10 @@ azs AS (
 )
 SELECT drill, 'even_az_count' AS rule, 'warning' AS severity,
        format('The deployment spans {} AZs ({}): an even number of AZs; losing one leaves quorum jobs (MySQL, NATS, Diego database) without a safe majority; the seed asks for an odd number of AZs.',
-              len(az_list), array_to_string(az_list, ', ')) AS finding,
+              array_length(az_list), array_to_string(az_list, ', ')) AS finding,
        format('deployment가 AZ {}개({})에 걸쳐 있습니다: AZ 수가 짝수여서 하나를 잃으면 쿼럼 작업(MySQL, NATS, Diego 데이터베이스)에 안전한 과반이 남지 않습니다. 시드 문서: AZ가 3개 이상이면 AZ 수는 홀수여야 합니다.',
-              len(az_list), array_to_string(az_list, ', ')) AS finding_ko,
+              array_length(az_list), array_to_string(az_list, ', ')) AS finding_ko,
        evidence, ts
 FROM azs
-WHERE len(az_list) >= 2 AND len(az_list) % 2 = 0
+WHERE array_length(az_list) >= 2 AND array_length(az_list) % 2 = 0
 ORDER BY drill

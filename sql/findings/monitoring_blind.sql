@@ -41,7 +41,7 @@ per_drill AS (
     FROM in_window GROUP BY drill
 ),
 not_run AS (
-    SELECT p.drill, count(*) AS n, string_agg(DISTINCT p.capability, ', ') AS caps, min(p.ts) AS first_ts,
+    SELECT p.drill, count(*) AS n, string_agg(DISTINCT p.capability, ', ' ORDER BY p.capability) AS caps, min(p.ts) AS first_ts,
            arg_min(p.source_file || ':' || p.source_line, p.ts) AS evidence
     FROM probes p JOIN drill_context c USING (drill)
     WHERE p.status = 'not_run' AND p.ts >= c.injected_at AND (c.recovered_at IS NULL OR p.ts <= c.recovered_at)

@@ -49,12 +49,14 @@ drill_windows as (
     select foundation, injected_at, recovered_at from folders
     where kind = 'drill' and injected_at is not null and recovered_at is not null
 )
-select p.*,
-       coalesce((
-           select sum(epoch(least(p.ended_at, w.recovered_at)) - epoch(greatest(p.started_at, w.injected_at)))
-           from drill_windows w
-           where w.foundation = p.foundation and p.state = 'down'
-             and p.started_at < w.recovered_at and p.ended_at > w.injected_at
-       ), 0) as planned_s
+-- a left join and group by, not a correlated subquery: Spark refuses an aggregate over outer and local columns
+-- (least/greatest skip NULLs, hence the filter on the pieces a window matched)
+select p.foundation, p.capability, p.state, p.started_at, p.ended_at,
+       coalesce(sum(epoch(least(p.ended_at, w.recovered_at)) - epoch(greatest(p.started_at, w.injected_at)))
+                    filter (where w.foundation is not null), 0) as planned_s
 from pieces p
+left join drill_windows w
+    on w.foundation = p.foundation and p.state = 'down'
+   and p.started_at < w.recovered_at and p.ended_at > w.injected_at
+group by p.foundation, p.capability, p.state, p.started_at, p.ended_at
 order by foundation, capability, started_at;

@@ -60,7 +60,8 @@ edges AS (
 ),
 swept AS (
     SELECT drill, capability, t,
-           sum(dc) OVER w AS c, sum(dd) OVER w AS d, lead(t) OVER w AS t_next
+           sum(dc) OVER w AS c, sum(dd) OVER w AS d,
+           lead(t) OVER (PARTITION BY drill, capability ORDER BY t, dc, dd) AS t_next  -- lead() takes no frame
     FROM edges
     WINDOW w AS (PARTITION BY drill, capability ORDER BY t, dc, dd ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
