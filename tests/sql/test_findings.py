@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from drillscope.build import SQL_DIR, build
@@ -126,6 +127,16 @@ def test_every_rule_file_is_documented() -> None:
         head = (SQL_DIR / "findings" / f"{name}.sql").read_text(encoding="utf-8").splitlines()
         assert head[0].startswith("-- grain: drill") and head[1].startswith("-- upstream: drill_context")
         assert head[2].startswith(f"-- {name}: ") and head[3].startswith("-- Grain:")
+
+
+def test_finding_dur_counts_whole_seconds() -> None:
+    con = duckdb.connect()
+    con.execute((SQL_DIR / "macros" / "finding_dur.sql").read_text(encoding="utf-8"))
+    got = con.execute(
+        "SELECT finding_dur(89.6::DOUBLE), finding_dur(5400.0::DOUBLE), finding_dur(3723.4::DOUBLE),"
+        " finding_dur(745), finding_dur(NULL)"
+    ).fetchall()
+    assert got == [("1m30s", "1h30m00s", "1h02m03s", "12m25s", "?")]
 
 
 def test_clean_drill_has_no_finding(hand: HandLake) -> None:

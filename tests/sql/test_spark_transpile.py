@@ -96,3 +96,30 @@ def test_unknown_engine_is_a_usage_error(tmp_path) -> None:
     res = CliRunner().invoke(app, ["build", "--engine", "flink", "--out", str(tmp_path)])
     assert res.exit_code == 2
     assert "--engine flink: choose duckdb or spark" in res.output
+
+
+def test_regex_aggregates_and_table_ranges() -> None:
+    # a bad pattern is NULL in DuckDB's try(); Spark's RLIKE would fail the query, so Java compiles it first
+    assert spark("SELECT try(regexp_matches(w, '(?i)' || m)) FROM t") == (
+        "SELECT CASE WHEN NOT TRY_REFLECT('java.util.regex.Pattern', 'compile', '(?i)' || m) IS NULL "
+        "THEN w RLIKE ('(?i)' || m) END FROM t"
+    )
+    assert spark("SELECT any_value(x) FILTER (WHERE n = 1) FROM t") == (
+        "SELECT ANY_VALUE(x, TRUE) FILTER(WHERE n = 1) FROM t"
+    )
+    assert spark("SELECT string_agg(DISTINCT c, ', ' ORDER BY c), string_agg(c, ', ' ORDER BY d) FROM t") == (
+        "SELECT CASE WHEN COUNT(c) > 0 THEN ARRAY_JOIN(ARRAY_SORT(COLLECT_SET(c)), ', ') END, "
+        "LISTAGG(c, ', ') WITHIN GROUP (ORDER BY d NULLS LAST) FROM t"
+    )
+    assert (
+        spark("SELECT i FROM t, range(3) r(i)")
+        == "SELECT i FROM t LATERAL VIEW EXPLODE(SEQUENCE(0, 2)) r AS i"
+    )
+
+
+def test_interval_text_in_spark_unit_words() -> None:
+    # what Spark computes from it is checked against DuckDB in tests/test_spark.py
+    out = spark("SELECT try_cast(x AS INTERVAL) FROM t")
+    assert out.startswith("SELECT TRY_CAST(REGEXP_REPLACE(") and out.endswith(" AS INTERVAL) FROM t")
+    assert out.count("REGEXP_REPLACE(") == len(tp._INTERVAL_WORDS)
+    assert "LOWER(TRIM(x))" in out
