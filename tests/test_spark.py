@@ -107,4 +107,3 @@ def test_every_build_statement_parses_for_spark(spark) -> None:
             except Exception as e:
                 failures.append(f"{path.name}: {str(e).splitlines()[0]}")
     assert not failures, "\n".join(failures)
-

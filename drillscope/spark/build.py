@@ -202,10 +202,11 @@ class Runner:
 
     def findings(self, files: list[sqlfiles.SqlFile]) -> None:
         """The rows of every `sql/findings/*.sql` query, in one `findings` table (a bad severity stops)."""
-        cols = "drill, rule, severity, finding, evidence, ts"
+        cols = "drill, rule, severity, finding, evidence, ts, finding_ko"
         df = empty_frame(
             self.spark,
-            "drill STRING, rule STRING, severity STRING, finding STRING, evidence STRING, ts TIMESTAMP",
+            "drill STRING, rule STRING, severity STRING, finding STRING, evidence STRING, ts TIMESTAMP, "
+            "finding_ko STRING",
         )
         for path in (f.path for f in files):
             with self.timed(path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -82,4 +83,6 @@ def spark_session(
     except Exception as e:  # the JVM did not start: one line, not py4j's traceback
         raise DrillscopeError(f"Spark did not start ({url}): {str(e).splitlines()[0]}") from None
     spark.sparkContext.setLogLevel("ERROR")
+    # pyspark logs every failed query with its whole plan (tens of kB); drillscope reports the first line
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     return spark

@@ -22,6 +22,8 @@ below cover what it does not carry across on its own:
 - `string_agg(DISTINCT x, sep [ORDER BY x])` as the sorted set's `array_join` (Spark fails on LISTAGG
   DISTINCT beside another DISTINCT aggregate); without ORDER BY DuckDB's order is arbitrary, so the models
   say ORDER BY;
+- a date plus a time of day (`d + try_cast(t AS TIME)`): the timestamp cast from `d || ' ' || t` (Spark has
+  no TIME type);
 - `range(n) r(i)` as a table: `unnest(range(n)) r(i)` (sqlglot writes a table function Spark lacks);
 - QUALIFY and `* EXCLUDE` are kept (Spark 4 has both), so sqlglot's subquery rewrite of QUALIFY is off.
 
@@ -333,6 +335,18 @@ def _distinct_string_agg(node: exp.GroupConcat) -> exp.Expression | None:
 
 
 def _rule(node: exp.Expression, ctx: Context) -> exp.Expression:
+    if (
+        isinstance(node, exp.Add)
+        and isinstance(node.expression, exp.Cast)
+        and node.expression.to.this == exp.DType.TIME
+    ):  # a date + a time of day: Spark has no TIME type, so the timestamp is read from the two as text
+        day = exp.cast(node.this, exp.DType.VARCHAR)
+        text = exp.DPipe(
+            this=exp.DPipe(this=day, expression=exp.Literal.string(" ")), expression=node.expression.this
+        )
+        if isinstance(node.expression, exp.TryCast):
+            return exp.TryCast(this=text, to=exp.DataType.build("TIMESTAMP"), safe=True)
+        return exp.Cast(this=text, to=exp.DataType.build("TIMESTAMP"))
     if isinstance(node, exp.GroupConcat):
         return _distinct_string_agg(node) or node
     if isinstance(node, exp.Table) and isinstance(node.this, exp.GenerateSeries) and node.args.get("alias"):

@@ -42,8 +42,8 @@ timed AS (
            CASE
                WHEN r.after_text IS NOT NULL THEN r.injected_at + try_cast(r.after_text AS INTERVAL)
                WHEN regexp_matches(r.at_text, '^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$')
-                   THEN timezone(r.tz, try_cast(coalesce(r.date, timezone(r.tz, r.injected_at::TIMESTAMPTZ)::DATE)::VARCHAR
-                                                || ' ' || trim(r.at_text) AS TIMESTAMP))
+                   THEN timezone(r.tz, (coalesce(r.date, timezone(r.tz, r.injected_at::TIMESTAMPTZ)::DATE)
+                                        + try_cast(trim(r.at_text) AS TIME))::TIMESTAMP)
                WHEN regexp_matches(r.at_text, '(Z|[+-]\d{2}:?\d{2})\s*$') THEN try_cast(r.at_text AS TIMESTAMPTZ)
                ELSE timezone(r.tz, try_cast(r.at_text AS TIMESTAMP))
            END AS at_ts,

@@ -123,3 +123,10 @@ def test_interval_text_in_spark_unit_words() -> None:
     assert out.startswith("SELECT TRY_CAST(REGEXP_REPLACE(") and out.endswith(" AS INTERVAL) FROM t")
     assert out.count("REGEXP_REPLACE(") == len(tp._INTERVAL_WORDS)
     assert "LOWER(TRIM(x))" in out
+
+
+def test_date_plus_time_of_day() -> None:
+    # Spark has no TIME type: the timestamp is read from the date and the time as text
+    assert spark("SELECT d + try_cast(trim(t) AS TIME) FROM x") == (
+        "SELECT TRY_CAST(CAST(d AS STRING) || ' ' || TRIM(t) AS TIMESTAMP) FROM x"
+    )
