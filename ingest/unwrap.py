@@ -12,6 +12,7 @@ and CI group markers are wrapper lines (ignorable). Every `Line` keeps its numbe
 
 from __future__ import annotations
 
+import ast
 import html
 import re
 from dataclasses import dataclass, field
@@ -235,8 +236,49 @@ def _opsman_runs(lines: list[Line]) -> None:
             ln.text = f"$ {m.group('cmd')}"
 
 
+# Python's SMTP debugging server (`python -m smtpd -c DebuggingServer`, aiosmtpd `-n`) prints each mail it
+# receives between two banners; Python 3's smtpd prints every line as a bytes repr (`b'Subject: x'`)
+_SMTP_DEBUG = re.compile(r"^(?:-{10} MESSAGE FOLLOWS -{10}|-{12} END MESSAGE -{12}|mail options: \[.*\])$")
+_BYTES_REPR = re.compile(r"""^b(?:'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")$""")
+
+
+def _smtp_debug(lines: list[Line]) -> None:
+    """The lines of a mail the debugging server printed as bytes reprs, as the mail's own lines."""
+    inside = False
+    for ln in lines:
+        if _SMTP_DEBUG.match(ln.text):
+            inside = ln.text.startswith("-" * 10 + " MESSAGE")
+            continue
+        if inside and _BYTES_REPR.match(ln.text):
+            try:
+                ln.text = ast.literal_eval(ln.text).decode("utf-8", errors="replace")
+            except (ValueError, SyntaxError):
+                pass
+
+
+# a message shown by s-nail/mailx: `[-- Message  1 -- 17 lines, 525 bytes --]:`, the mail, then its prompt
+_SNAIL_MSG = re.compile(r"^\[-- Message +\d+ -- \d+ lines, \d+ bytes --\]:$")
+_SNAIL_PROMPT = re.compile(r"^[?&](?: .*)?$")
+
+
+def _mail_client(lines: list[Line]) -> set[int]:
+    """The s-nail banner before a message it shows and the prompt after it: wrapper lines."""
+    out: set[int] = set()
+    for k, ln in enumerate(lines):
+        if _SNAIL_MSG.match(ln.text):
+            out.add(ln.no)
+            end = next(
+                (m for m in lines[k + 1 :] if _SNAIL_PROMPT.match(m.text) or _SNAIL_MSG.match(m.text)), None
+            )
+            if end is not None and _SNAIL_PROMPT.match(end.text):
+                out.add(end.no)
+    return out
+
+
 def _is_wrapper(text: str) -> bool:
-    return bool(_SCRIPT.match(text) or _CI_MARKER.match(text) or _OPSMAN_END.match(text))
+    return bool(
+        _SCRIPT.match(text) or _CI_MARKER.match(text) or _OPSMAN_END.match(text) or _SMTP_DEBUG.match(text)
+    )
 
 
 # -- documents: Markdown and HTML ------------------------------------------------------------------
@@ -443,7 +485,9 @@ def unwrap(data: bytes) -> Unwrapped:
     _strip_prefixes(lines, wrappers)
     _ci_steps(lines)
     _opsman_runs(lines)
-    marks = [ln for ln in lines if _is_wrapper(ln.text)]
+    _smtp_debug(lines)
+    client = _mail_client(lines)
+    marks = [ln for ln in lines if ln.no in client or _is_wrapper(ln.text)]
     wrapper_nos = {ln.no for ln in marks}
     kept = []
     for ln in lines:
@@ -453,7 +497,7 @@ def unwrap(data: bytes) -> Unwrapped:
             ln.text = _CI_INLINE.sub("", ln.text)
         kept.append(ln)
     if marks:
-        wrappers.append(f"{len(marks)} script/CI marker line(s)")
+        wrappers.append(f"{len(marks)} banner/marker line(s)")
     if _looks_like_document(kept):
         regions = _regions(kept, wrappers)
     else:

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import FIXTURES, Lake
 
 REAL = FIXTURES / "real"
-FLOOR = 64  # files recognized in the right family today (of 67)
+FLOOR = 66  # files recognized in the right family today (of 69)
 
 
 @pytest.fixture(scope="module")
@@ -374,3 +374,24 @@ def test_debug_log_fragments_in_fences(corpus: Lake) -> None:
     f = "bosh_debug/bosh-issue-2527-hm-log-numbered-fences.md"
     assert _q(corpus, logs, f) == [{"n": 11, "first": 5, "t": "2024-06-04 00:28:59.173218"}]
     assert _q(corpus, "select quarantined q from ingest_files where source_file = $f", f) == [{"q": 0}]
+
+
+def test_mail_as_a_debugging_server_and_a_mail_client_show_it(corpus: Lake) -> None:
+    mail = (
+        "select subject, kind, strftime(ts, '%Y-%m-%d %H:%M:%S') t, message_id, sender from alerts"
+        " where source_file = $f"
+    )
+    # Python 3's smtpd DebuggingServer: banners around the mail, each line a bytes repr
+    assert _q(corpus, mail, "email/django-tutorial-fr-smtpd-debuggingserver-bytes-repr.md") == [
+        {"subject": "Reset password", "kind": "notification", "t": "2020-04-22 20:36:36",
+         "message_id": "<20200422203636.28625.36970@pawel-laptop>", "sender": "webmaster@localhost"}
+    ]  # fmt: skip
+    # s-nail's `[-- Message  1 -- … --]:` banner, the mbox `From ` line, and its `? ` prompt after the body
+    f = "email/javail-readme-s-nail-message-display.md"
+    assert _q(corpus, mail, f) == [
+        {"subject": "Hello", "kind": "notification", "t": "2018-01-24 17:08:43",
+         "message_id": "<1225358173.0.1516813723695@jackbox>", "sender": "jack@localhost"}
+    ]  # fmt: skip
+    assert _q(corpus, "select status, quarantined q from ingest_files where source_file = $f", f) == [
+        {"status": "ok", "q": 0}
+    ]
