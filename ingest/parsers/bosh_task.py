@@ -47,6 +47,7 @@ from drillscope.ingest.parsers.bosh.common import (
     parse_unixdate,
     task_description,
 )
+from drillscope.ingest.parsers.bosh.recovery import RecoveryDialog
 from drillscope.ingest.terminal import strip_ansi
 from drillscope.ingest.wallclock import roll_days
 
@@ -172,6 +173,7 @@ def parse(ctx: FileContext) -> None:
         return t
 
     dialog = v1.CckDialog()
+    plan = RecoveryDialog()  # CLI v7 create-recovery-plan / recover
     errand = False  # inside an errand result block
     lines = ctx.lines
     for n, raw in enumerate(lines, 1):
@@ -326,9 +328,10 @@ def parse(ctx: FileContext) -> None:
         if tasks and _ERRAND_END.match(line):
             ignorable += 1
             continue
-        if how := dialog.feed(n, line):
-            if dialog.rows and "task_id" not in dialog.rows[-1]:  # the scan task that found it
-                dialog.rows[-1]["task_id"] = last_task.id if last_task else None
+        if how := dialog.feed(n, line) or plan.feed(n, line):
+            for rows in (dialog.rows, plan.rows):
+                if rows and "task_id" not in rows[-1]:  # the scan task that found it
+                    rows[-1]["task_id"] = last_task.id if last_task else None
             if how == "parsed":
                 parsed += 1
             else:
@@ -365,7 +368,7 @@ def parse(ctx: FileContext) -> None:
     ctx.count(parsed=parsed, ignorable=ignorable)
 
     _place_in_time(ctx, tasks, events)
-    _emit(ctx, tasks, cli_errors, dialog.problems())
+    _emit(ctx, tasks, cli_errors, dialog.problems() + plan.problems())
 
 
 def _known(line: str) -> bool:
