@@ -60,16 +60,27 @@ def ingest(
     out: PathLike = DEFAULT_OUT,
     progress: ProgressFn | None = None,
     follow_links: bool = False,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
 ) -> list[FileResult]:
     """Parse the inputs (drill folders, collections, files) into `out/lake`, then rebuild the database.
 
     `progress(name, nbytes)` is called as the input bytes are read; `follow_links` also reads links whose
-    target lies outside the drill folder. Returns one result per input file."""
+    target lies outside the drill folder. `engine="spark"`: the drills are parsed by Spark tasks and the
+    build runs on Spark (inputs and `out` on a file system every executor reaches). Returns one result per
+    input file."""
     from drillscope.build import build as _build
     from drillscope.ingest.pipeline import ingest_inputs
 
     out, paths = Path(out), _paths(inputs)
     with out_lock(out):
+        if _engine(engine) == "spark":
+            from drillscope.spark.build import build_spark
+            from drillscope.spark.ingest import ingest_spark
+
+            results = ingest_spark(paths, out, master=spark_master, follow_links=follow_links)
+            build_spark(out, master=spark_master)
+            return results
         results = ingest_inputs(paths, out, progress=progress, follow_links=follow_links)
         _build(out)
     return results

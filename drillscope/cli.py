@@ -61,8 +61,9 @@ EngineOpt = Annotated[
     str,
     typer.Option(
         "--engine",
-        help="duckdb (one machine) or spark: `build` runs the SQL on Spark and writes OUT/warehouse/; "
-        "`report`, `quarterly` read that warehouse (no Spark needed); `sql` runs the query on Spark.",
+        help="duckdb (one machine) or spark: `ingest` parses the drills in Spark tasks, `build` runs the SQL "
+        "on Spark and writes OUT/warehouse/; `report`, `quarterly` read that warehouse (no Spark needed); "
+        "`sql` runs the query on Spark.",
     ),
 ]
 MasterOpt = Annotated[
@@ -226,6 +227,8 @@ def ingest(
     out: OutOpt = DEFAULT_OUT,
     follow_links: FollowOpt = False,
     strict: StrictOpt = False,
+    engine: EngineOpt = "duckdb",
+    spark_master: MasterOpt = None,
 ) -> None:
     """Parse captures into the Parquet lake (`OUT/lake`) and refresh the database.
 
@@ -241,12 +244,26 @@ def ingest(
     """
     from drillscope import api
 
-    with _errors(), _bar(inputs, follow_links) as progress:
-        results = api.ingest(inputs, out, progress=progress, follow_links=follow_links)
+    if engine == "spark":  # no progress bar: the files are read on the executors
+        with _errors():
+            results = api.ingest(
+                inputs, out, follow_links=follow_links, engine=engine, spark_master=spark_master
+            )
+    else:
+        with _errors(), _bar(inputs, follow_links) as progress:
+            results = api.ingest(inputs, out, progress=progress, follow_links=follow_links, engine=engine)
     _print_files(results)
     refused = _coverage(results, strict)
     if refused or any(r.status == "error" for r in results):
         raise typer.Exit(1)
+
+
+def _log_to_stderr(name: str) -> None:
+    import logging
+
+    log = logging.getLogger(name)
+    log.setLevel(logging.INFO)
+    log.addHandler(logging.StreamHandler(sys.stderr))
 
 
 @app.command("build")
@@ -262,6 +279,8 @@ def build_cmd(
     """
     from drillscope import api
 
+    if engine == "spark":  # a line per SQL file and its seconds: a Spark build takes minutes
+        _log_to_stderr("drillscope.spark")
     with _errors():
         res = api.build(out, align=align, engine=engine, spark_master=spark_master)
     _print_audits(res)

@@ -28,8 +28,7 @@ COMPARED = ("outages", "capability_metrics", "drill_metrics", "availability_quar
 
 @pytest.fixture(scope="module")
 def spark():
-    # small tables: compiling whole-stage code costs more than interpreting it (build_spark reuses this session)
-    s = spark_session("local[2]", {"spark.sql.codegen.wholeStage": "false"})
+    s = spark_session("local[2]")  # build_spark and ingest_spark reuse this session
     yield s
     s.stop()
 
@@ -107,3 +106,53 @@ def test_every_build_statement_parses_for_spark(spark) -> None:
             except Exception as e:
                 failures.append(f"{path.name}: {str(e).splitlines()[0]}")
     assert not failures, "\n".join(failures)
+
+
+def test_duckdb_interval_text_means_the_same_on_spark(spark) -> None:
+    """drill.toml durations (`rto = "60m"`, `tolerance = "5m"`, `after = "1h30m"`) are DuckDB interval text."""
+    texts = [
+        "60m",
+        "5 M",
+        "1h30m",
+        "90s",
+        "2ms",
+        "00:05:00",
+        "3600",
+        "45 minutes",
+        "2 days",
+        "1 week",
+        "-5m",
+        "x",
+    ]
+    values = ", ".join(f"('{t}')" for t in texts)
+    spark.sql(f"SELECT * FROM VALUES {values} AS t(x)").createOrReplaceTempView("interval_texts")
+    query = "SELECT x, epoch(try_cast(x AS INTERVAL)) AS s FROM interval_texts"
+    got = {r["x"]: r["s"] for r in spark.sql(tp.transpile(query)).collect()}
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE interval_texts AS SELECT * FROM (VALUES {values}) t(x)")
+    want = dict(con.execute(query).fetchall())
+    assert got == want
+    assert want["1h30m"] == 5400 and want["x"] is None
+
+
+def _lake_rows(lake: Path, table: str) -> list[tuple]:
+    """Every row of a lake table, all columns but the ingest instant, in one order."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    rel = f"read_parquet('{lake / table}/*/*.parquet', hive_partitioning = false, union_by_name = true)"
+    cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall() if r[0] != "ingested_at"]
+    sel = ", ".join(f'"{c}"' for c in cols)
+    return con.execute(f"SELECT {sel} FROM {rel} ORDER BY ALL").fetchall()
+
+
+def test_spark_ingest_writes_the_lake_of_the_local_ingest(spark, built: Path, tmp_path: Path) -> None:
+    from drillscope.ingest.schema import SCHEMAS
+    from drillscope.spark.ingest import ingest_spark
+
+    results = ingest_spark([SAMPLES], tmp_path, master="local[2]")
+    assert len(results) == 42 and {r.status for r in results} == {"ok"}
+    files = {str(p.relative_to(built / "lake")) for p in (built / "lake").rglob("*.parquet") if p.is_file()}
+    assert files == {str(p.relative_to(tmp_path / "lake")) for p in (tmp_path / "lake").rglob("*.parquet")}
+    for table in SCHEMAS:
+        if (built / "lake" / table).exists():
+            assert _lake_rows(tmp_path / "lake", table) == _lake_rows(built / "lake", table), table

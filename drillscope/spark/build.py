@@ -97,8 +97,18 @@ def load_lake(spark: SparkSession, lake: Path, count: bool = True) -> dict[str, 
 class Runner:
     """Runs DuckDB SQL files on Spark, statement by statement, writing tables under `target`."""
 
-    def __init__(self, spark: SparkSession, target: Path, variables: dict[str, object] | None = None):
+    def __init__(
+        self,
+        spark: SparkSession,
+        target: Path,
+        variables: dict[str, object] | None = None,
+        views_as_tables: bool = False,
+    ):
+        """`views_as_tables`: compute each view once, when created (a Spark temp view is computed again by every
+        query that reads it, and its plan is inlined into theirs); right for a build, whose sources no longer
+        change once the staging views are made, not for a one-off query."""
         self.spark = spark
+        self.views_as_tables = views_as_tables
         self.target = target
         self.ctx = tp.Context(variables=dict(variables or {}))
         self.written: list[str] = []  # warehouse tables, in build order
@@ -135,6 +145,9 @@ class Runner:
         if isinstance(stmt, exp.Create):
             kind = str(stmt.args.get("kind", "")).upper()
             name = stmt.this.name
+            if kind == "VIEW" and self.views_as_tables:
+                self.materialize(name, self.sql(stmt.expression), temp=True)
+                return
             if kind == "VIEW":
                 body = tp.to_spark(stmt.expression, self.ctx)
                 self.spark.sql(f"CREATE OR REPLACE TEMP VIEW `{name}` AS {body}")
@@ -213,8 +226,12 @@ class Runner:
                 texts = tp.split_statements(path.read_text(encoding="utf-8"))
                 for text in texts[:-1]:  # macros before the query
                     self.run_statement(text)
-                try:
-                    part = self.sql(tp.parse(texts[-1])).selectExpr(*cols.split(", "))
+                try:  # computed once: checked here, written with the others below
+                    part = (
+                        self.sql(tp.parse(texts[-1]))
+                        .selectExpr(*cols.split(", "))
+                        .localCheckpoint(eager=True)
+                    )
                     bad = part.filter(
                         "severity IS NULL OR severity NOT IN ('critical', 'warning', 'info')"
                     ).limit(1)
@@ -268,7 +285,7 @@ def build_spark(out: Path, align: bool = False, master: str | None = None) -> Bu
     spark = spark_session(master)
     try:
         counts = load_lake(spark, lake.resolve())
-        run = Runner(spark, tmp.resolve(), {"align": align})
+        run = Runner(spark, tmp.resolve(), {"align": align}, views_as_tables=True)
         for f in macros + aligns + models:
             run.run_file(f.path)
         run.findings(findings)
