@@ -608,6 +608,11 @@ def _parse_segments(
             return None
         seg.parsed, seg.quarantined = sctx.parsed_lines, sctx.quarantined_lines
         seg.ignorable = sctx.ignorable_lines + len(seg.wrappers)
+        extra = seg.split_records  # a collapsed line's records: the physical line counts once
+        for attr in ("parsed", "ignorable", "quarantined"):
+            take = min(extra, getattr(seg, attr))
+            setattr(seg, attr, getattr(seg, attr) - take)
+            extra -= take
         if seg.parsed + seg.quarantined + seg.ignorable != seg.n_lines:
             seg.status, seg.why = (
                 "error",

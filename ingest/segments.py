@@ -143,7 +143,13 @@ class Segment:
 
     @property
     def n_lines(self) -> int:
-        return len(self.lines) + len(self.wrappers)
+        """Physical lines: the records of a collapsed line share its number."""
+        return len({ln.no for ln in self.lines}) + len(self.wrappers)
+
+    @property
+    def split_records(self) -> int:
+        """How many more records than physical lines the parser reads (collapsed lines split)."""
+        return len(self.lines) - len({ln.no for ln in self.lines})
 
     @property
     def source_type(self) -> str | None:

@@ -466,6 +466,63 @@ def _looks_like_document(lines: list[Line]) -> bool:
     return any(_LIST_ITEM.match(ln.text) for ln in head) and any(_CODE_INDENT.match(ln.text) for ln in head)
 
 
+# -- collapsed pastes ------------------------------------------------------------------------------
+
+# Markdown's backslash escapes, as HTML-to-Markdown converters write a paste (`Task 524 \| 08:13:12 \|`)
+_MD_ESCAPE = re.compile(r"\\([|()_\[\]*#<>])")
+# where a record starts again inside a line whose line breaks were lost (a GitHub/Markdown paste that
+# became one paragraph): bosh task event and footer lines, the lines of a cf login
+_RECORD_STARTS = [
+    re.compile(
+        r" (?=Task \d+ \| \d\d:\d\d:\d\d \| )|(?<=\S) (?=Task \d+ (?:Started|Finished|Duration|done|error)\b)"
+    ),
+    re.compile(
+        r" (?=API endpoint: |Authenticating\.\.\.|Password: |API version: |Not logged in\. |FAILED$|OK$|Targeted org )"
+    ),
+]
+
+
+_RECORD_HEAD = re.compile(
+    r"^(?:Task \d+ |API endpoint: |Authenticating\.\.\.|Password: |API version: |Not logged in\. |FAILED$|OK$)"
+)
+
+
+def _cut_before(reg: Region, nos: set[int]) -> list[Region]:
+    """A region cut before the first collapsed line that prose opens (`ERROR - Authentication failed: API
+    endpoint: …`): the records are detected on their own, apart from the prose above them."""
+    k = next((i for i, ln in enumerate(reg.lines) if ln.no in nos), None)
+    if not k:
+        return [reg]
+    return [Region(reg.lines[:k], reg.wrappers, reg.kind), Region(reg.lines[k:], [], reg.kind)]
+
+
+def _uncollapse(lines: list[Line], wrappers: list[str]) -> tuple[list[Line], set[int]]:
+    r"""A line that holds several records is split into one Line per record, all with its number (the
+    line is still counted once); Markdown escapes are taken off a file that shows `\|`."""
+    escaped = sum(1 for ln in lines[:2000] if "\\|" in ln.text) >= 1
+    out: list[Line] = []
+    split = 0
+    glued: set[int] = set()  # collapsed lines that prose opens
+    for ln in lines:
+        if escaped and "\\" in ln.text:
+            ln.text = _MD_ESCAPE.sub(r"\1", ln.text)
+        for rx in _RECORD_STARTS:
+            parts = rx.split(ln.text)
+            if len(parts) >= 3:
+                split += 1
+                if not _RECORD_HEAD.match(parts[0]):
+                    glued.add(ln.no)
+                out.extend(Line(ln.no, p, ln.clock, ln.prefix) for p in parts)
+                break
+        else:
+            out.append(ln)
+    if escaped:
+        wrappers.append("Markdown escapes")
+    if split:
+        wrappers.append(f"{split} collapsed line(s) split into records")
+    return out, glued
+
+
 # -- all of it -------------------------------------------------------------------------------------
 
 
@@ -498,10 +555,13 @@ def unwrap(data: bytes) -> Unwrapped:
         kept.append(ln)
     if marks:
         wrappers.append(f"{len(marks)} banner/marker line(s)")
+    kept, glued = _uncollapse(kept, wrappers)
     if _looks_like_document(kept):
         regions = _regions(kept, wrappers)
     else:
         regions = _split_text(kept) if any(_QUOTE.match(ln.text) for ln in kept[:50]) else [Region(kept)]
+    if glued:
+        regions = [part for reg in regions for part in _cut_before(reg, glued)]
     # the parsers decode UTF-8 (BOM or not) and CP949 themselves: only other changes need this layer
     plain_encoding = encoding.startswith(("utf-8", "cp949"))
     # and the cf parsers read `ts` prefixes themselves

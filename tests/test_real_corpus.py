@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import FIXTURES, Lake
 
 REAL = FIXTURES / "real"
-FLOOR = 66  # files recognized in the right family today (of 69)
+FLOOR = 68  # files recognized in the right family today (of 69)
 
 
 @pytest.fixture(scope="module")
@@ -415,3 +415,30 @@ def test_create_recovery_plan_dialog(corpus: Lake) -> None:
     # and `bosh recover`'s plan summary tables are ignorable: nothing of either file is quarantined
     q = "select sum(quarantined) q from ingest_files where source_file in ($f, 'bosh_task/docs-bosh-recover-collapsed-line.md')"
     assert _q(corpus, q, f) == [{"q": 0}]
+
+
+def test_collapsed_pastes(corpus: Lake) -> None:
+    # a whole `bosh deploy` task on one Markdown paragraph line with `\|` escapes: split into its records
+    f = "bosh_task/paasta-cubrid-guide-collapsed-md-escaped.md"
+    assert _q(corpus, TASKS, f) == [
+        {"task_id": 524, "state": "done", "s": "2019-11-18 08:13:12", "e": "2019-11-18 08:20:21"}
+    ]
+    started = (
+        "select count(*) n from events where kind = 'bosh_stage' and ts_role = 'started' and source_file = $f"
+    )
+    assert _q(corpus, started, f)[0]["n"] > 5
+    # the file's lines still add up once each (the collapsed lines count once)
+    assert _q(
+        corpus,
+        "select lines, parsed_lines + quarantined + ignorable n from ingest_files where source_file = $f",
+        f,
+    ) == [{"lines": 31, "n": 31}]
+    # a whole `cf login` on one line after prose: its records read as a cf run (no time: no probe)
+    f = "cf_cli/sap-tutorials-issue-18315-login-failed-collapsed-one-line.txt"
+    assert _q(
+        corpus,
+        "select source_type from ingest_segments where source_type is not null and source_file = $f",
+        f,
+    ) == [{"source_type": "cf_cli"}]
+    (err,) = _q(corpus, "select message from events where kind = 'cf_error' and source_file = $f", f)
+    assert "Not logged in. Use 'cf login' or 'cf login --sso' to log in" in err["message"]
