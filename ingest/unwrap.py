@@ -275,6 +275,24 @@ def _mail_client(lines: list[Line]) -> set[int]:
     return out
 
 
+_WINDOWS_PATH = re.compile(r"\b[A-Z]:\\\w")
+
+
+def _hard_wraps(lines: list[Line], wrappers: list[str]) -> set[int]:
+    """A Windows console copied as it showed it breaks lines at 80 columns: a line of exactly 80
+    characters and the one after it are one line again (the second a wrapper line)."""
+    full = [k for k, ln in enumerate(lines[:-1]) if len(ln.text) == 80 and lines[k + 1].text.strip()]
+    nonblank = sum(1 for ln in lines if ln.text.strip())
+    if len(full) < 2 or len(full) > 0.3 * nonblank or not any(_WINDOWS_PATH.search(ln.text) for ln in lines):
+        return set()
+    joined: set[int] = set()
+    for k in reversed(full):
+        lines[k].text += lines[k + 1].text
+        joined.add(lines[k + 1].no)
+    wrappers.append(f"{len(joined)} line(s) hard-wrapped at 80 columns joined")
+    return joined
+
+
 def _is_wrapper(text: str) -> bool:
     return bool(
         _SCRIPT.match(text) or _CI_MARKER.match(text) or _OPSMAN_END.match(text) or _SMTP_DEBUG.match(text)
@@ -543,7 +561,7 @@ def unwrap(data: bytes) -> Unwrapped:
     _ci_steps(lines)
     _opsman_runs(lines)
     _smtp_debug(lines)
-    client = _mail_client(lines)
+    client = _mail_client(lines) | _hard_wraps(lines, wrappers)
     marks = [ln for ln in lines if ln.no in client or _is_wrapper(ln.text)]
     wrapper_nos = {ln.no for ln in marks}
     kept = []

@@ -39,6 +39,8 @@ MARKERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Pushing (?:app|apps) .+ to org \S+ / space \S+ as \S+\.\.\.$"), "push"),
     (re.compile(r"^Pushing from manifest to org \S+ / space \S+ as \S+\.\.\.$"), "push"),
     (re.compile(r"^Creating app \S+ in org \S+ / space \S+ as \S+\.\.\.$"), "push"),
+    # v6 push of an app that exists (cf/commands/application/push.go)
+    (re.compile(r"^Updating app \S+ in org \S+ / space \S+ as \S+\.\.\.$"), "push"),
     (re.compile(r"^API endpoint: (?:https?://)?\S+$"), "login"),
     (re.compile(r"^Getting apps in org \S+ / space \S+ as \S+\.\.\.$"), "apps"),
     (re.compile(r"^Showing health and status for app \S+ in org .+\.\.\.$"), "app"),
