@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -44,6 +45,27 @@ def built(spark, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def collection(spark, tmp_path_factory) -> Path:
+    """A generated collection: the samples plus each drill again on the other foundation (4 drills over 2
+    foundations with their monitoring folders), built by both engines."""
+    src = tmp_path_factory.mktemp("collection")
+    for d in SAMPLES.iterdir():
+        shutil.copytree(d, src / d.name)
+        toml = d / "drill.toml"
+        if 'kind = "monitoring"' not in toml.read_text(encoding="utf-8"):
+            text = toml.read_text(encoding="utf-8").replace(f'id = "{d.name}"', f'id = "{d.name}-east"')
+            text = text.replace('foundation = "cf-54c9c2f906b6aba996cd"', 'foundation = "cf-east-7a1d"')
+            shutil.copytree(d, src / f"{d.name}-east")
+            (src / f"{d.name}-east" / "drill.toml").write_text(text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("collection-out")
+    api.ingest([src], out)
+    (out / "drillscope.duckdb").rename(out / "duck.duckdb")
+    res = api.build(out, engine="spark", spark_master="local[2]")
+    assert res.violations == 0, [a for a in res.audits if a.rows]
+    return out
+
+
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return sorted(con.execute(sql).fetchall(), key=lambda r: tuple((x is None, str(x)) for x in r))
 
@@ -58,6 +80,21 @@ def _same(a: object, b: object) -> bool:
 
 @pytest.mark.parametrize("table", COMPARED)
 def test_spark_build_equals_duckdb_build(built: Path, table: str) -> None:
+    _equal_tables(built, table)
+
+
+@pytest.mark.parametrize("table", COMPARED)
+def test_spark_build_of_a_collection_equals_duckdb_build(collection: Path, table: str) -> None:
+    _equal_tables(collection, table)
+    if table == "drill_metrics":
+        con = duckdb.connect()
+        rel = f"read_parquet('{collection / 'warehouse' / table / '*.parquet'}')"
+        assert con.execute(
+            f"SELECT count(DISTINCT drill), count(DISTINCT foundation) FROM {rel}"
+        ).fetchall() == [(4, 2)]
+
+
+def _equal_tables(built: Path, table: str) -> None:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"ATTACH '{built / 'duck.duckdb'}' AS duck (READ_ONLY)")
