@@ -400,3 +400,20 @@ def test_relay_startsat_line_is_the_firing_time(lake: Lake) -> None:
         {"ts": "2019-01-03T01:39:45+00:00", "sent_at": "2019-01-03T01:41:00+00:00",
          "received_at": "2019-01-03T01:41:02+00:00", "message_id": "<r1@relay01>"}
     ]  # fmt: skip
+
+
+def test_mail_saved_as_headers_only(lake: Lake) -> None:
+    # a mail whose body was not saved (headers copied from a client's "show original"; synthetic)
+    headers = (
+        "Return-Path: <alertmanager@example.com>\n"
+        "Received: from mx (mx [10.0.0.1]) by mail; Thu, 3 Jan 2019 10:28:06 +0900 (KST)\n"
+        "From: alertmanager@example.com\nTo: ops@example.com\n"
+        "Subject: [FIRING:1] CFCanaryAppDown (cf canary)\n"
+        "Date: Thu, 03 Jan 2019 01:28:05 +0000\nMessage-ID: <x1@example.com>\n"
+    )
+    (r,) = lake.ingest(lake.drill("h", **{"alert.eml": headers}))
+    assert (r.source_type, r.status, r.lines, r.parsed_lines) == ("email", "ok", 7, 7)
+    assert lake.q("select alert, state, ts, received_at from alerts") == [
+        {"alert": "CFCanaryAppDown", "state": "firing", "ts": "2019-01-03T01:28:05+00:00",
+         "received_at": "2019-01-03T01:28:06+00:00"}
+    ]  # fmt: skip
