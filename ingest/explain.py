@@ -7,10 +7,10 @@ from pathlib import Path
 
 from drillscope.errors import InputError
 from drillscope.ingest.context import decode
-from drillscope.ingest.pipeline import STREAM_BYTES, needs_segments, read_input
+from drillscope.ingest.pipeline import STREAM_BYTES, needs_segments, read_input, reads_whole
 from drillscope.ingest.registry import PROBE_BYTES, detect, parsers
 from drillscope.ingest.segments import cut, looks_for
-from drillscope.ingest.unwrap import unwrap
+from drillscope.ingest.unwrap import decode_input, unwrap
 
 
 def explain(path: Path) -> str:
@@ -27,6 +27,12 @@ def explain(path: Path) -> str:
     if len(data) > STREAM_BYTES:
         kind = f"read whole by {whole.NAME}" if whole else "unrecognized: no parser recognizes its start"
         return "\n".join([*out, f"large input (not cut into segments): {kind}"])
+    if reads_whole(whole, head):  # as ingest does: decoded, not unwrapped nor cut
+        try:
+            decode_input(data)
+        except InputError as e:
+            return "\n".join([*out, f"unrecognized: {e}"])
+        return "\n".join([*out, f"read whole by {whole.NAME} (not unwrapped nor cut into segments)"])
     try:
         unw = unwrap(data)
     except InputError as e:

@@ -463,7 +463,7 @@ def _parse_one(
     if sc.data is not None:  # in memory: unwrap it and cut it at its prompts (large inputs are plain logs)
         # read as it is, only its decoding checked; but a log pasted in Markdown fences among prose is
         # taken out of them first (its probe finds records anywhere in the head)
-        whole = parser is not None and parser.NAME in WHOLE and not (parser.NAME in LOGS and _fenced(head))
+        whole = reads_whole(parser, head)
         try:
             unw = None if whole else unwrap(sc.data)
             if whole:
@@ -544,6 +544,12 @@ _FENCE_LINE = re.compile(rb"^[ \t]*(?:[-*+]|\d{1,3}[.)])?[ \t]*(?:`{3,}|~{3,})",
 
 def _fenced(head: bytes) -> bool:
     return bool(_FENCE_LINE.search(head))
+
+
+def reads_whole(parser: ModuleType | None, head: bytes) -> bool:
+    """A file its parser reads as it is (director log, Healthwatch, mail, event log): only its decoding is
+    checked, it is not unwrapped nor cut; a log pasted in fences (seen in its head) is still unwrapped."""
+    return parser is not None and parser.NAME in WHOLE and not (parser.NAME in LOGS and _fenced(head))
 
 
 def needs_segments(parser: ModuleType | None, unw: Unwrapped, segs: list[Segment]) -> bool:

@@ -244,6 +244,14 @@ def test_coverage_line_strict_and_explain(tmp_path: Path) -> None:
     assert "    notes: declined: looks for two or more timed note lines" in res.output
 
 
+def test_explain_says_what_ingest_does_with_a_whole_file_format() -> None:
+    """A mail is read as it is by ingest (decoded, never unwrapped or cut); explain says the same."""
+    mail = AZ1 / "mail" / "01_event-alerts_critical_canary_1028.eml"
+    res = CliRunner().invoke(app, ["explain", str(mail)])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[1:] == ["read whole by email (not unwrapped nor cut into segments)"]
+
+
 def test_report_has_a_coverage_section(tmp_path: Path) -> None:
     from drillscope import api
 
