@@ -353,6 +353,24 @@ def test_ts_prefix_is_the_clock_of_bosh_vms(lake: Lake) -> None:
     ]
 
 
+def test_real_ts_log_of_bosh_vms(lake: Lake) -> None:
+    # recorded by make.sh with moreutils' real `ts` on the recording day (its prefix has no year: the drill's
+    # date gives it); the prefix is the table's clock, read in the drill's zone
+    d = lake.drill(
+        "tsr",
+        TOML.format(id="tsr").replace('date = "2019-01-03"', 'date = "2026-12-02"'),
+        **{"vms.txt": (WRAPPED / "bosh-vms.ts.log").read_bytes()},
+    )
+    (r,) = lake.ingest(d)
+    assert (r.source_type, r.status, r.quarantined) == ("bosh_table", "ok", 0)
+    assert r.lines == r.parsed_lines + r.quarantined + r.ignorable == 59
+    assert lake.q(VM_1CB) == [
+        {"t": "00:22:58", "ts_basis": "date_line", "process_state": "unresponsive agent", "source_line": 9}
+    ]
+    assert lake.one("select strftime(min(ts) at time zone 'UTC', '%Y-%m-%d') from vm_states") == "2026-12-02"
+    assert lake.one("select count(*) from vm_states") == 48
+
+
 def test_quoted_capture_in_a_reply(lake: Lake) -> None:
     # a reply quoting the cck console with `> ` (no real quoted capture was found: synthetic)
     text = (
