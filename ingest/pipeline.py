@@ -409,9 +409,13 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
                 cfg.date = cfg.evidence[0].astimezone(cfg.timezone).date()
         for path, rel, sc, res in deferred:
             if _parse_one(cfg, path, rel, sc, res, lake_dir) == "defer":
-                res.status = "error"
-                res.message = "the capture prints no date and the drill has none: set `date` in drill.toml"
-                lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+                _file_row_only(
+                    cfg,
+                    res,
+                    lake_dir,
+                    "error",
+                    "the capture prints no date and the drill has none: set `date` in drill.toml",
+                )
     _write_drill(cfg, lake_dir)
     return results
 
@@ -456,8 +460,7 @@ def _parse_one(
     evidence, or None."""
     head = sc.head
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        res.status, res.message = "unrecognized", "binary file"
-        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        _file_row_only(cfg, res, lake_dir, "unrecognized", "binary file")
         return None
     parser = detect(decode(head)[0])
     if sc.data is not None:  # in memory: unwrap it and cut it at its prompts (large inputs are plain logs)
@@ -469,16 +472,14 @@ def _parse_one(
             if whole:
                 decode_input(sc.data)
         except InputError as e:
-            res.status, res.message = "unrecognized", str(e)
-            lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+            _file_row_only(cfg, res, lake_dir, "unrecognized", str(e))
             return None
         if unw is not None:
             segs = cut(unw)
             if needs_segments(parser, unw, segs):
                 return _parse_segments(cfg, path, rel, sc, unw, segs, res, lake_dir)
     if parser is None:
-        res.status, res.message = "unrecognized", "no parser recognizes this content"
-        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        _file_row_only(cfg, res, lake_dir, "unrecognized", "no parser recognizes this content")
         return None
     res.source_type = parser.NAME
     sink = lake.FileSink(lake_dir, cfg.id, res.sha256, sc.secret_lines)
@@ -497,19 +498,15 @@ def _parse_one(
         return "defer"
     except InputError as e:  # a streamed input that a parser needs whole, past the limit; a bad gzip
         sink.abort()
-        res.status, res.message = "error", str(e)
-        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        _file_row_only(cfg, res, lake_dir, "error", str(e))
         return None
     except Exception as e:  # a parser bug must not lose the run: report it on this file and go on
         sink.abort()
-        res.status = "error"
-        res.message = f"{parser.NAME} parser failed: {type(e).__name__}: {e}"
-        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        _file_row_only(cfg, res, lake_dir, "error", f"{parser.NAME} parser failed: {type(e).__name__}: {e}")
         return None
     if _stamp(path) != sc.stamp:  # its rows would mix two versions of the file
         sink.abort()
-        res.status, res.message = "error", CHANGED
-        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        _file_row_only(cfg, res, lake_dir, "error", CHANGED)
         return None
     res.parsed_lines, res.ignorable, res.quarantined = (
         ctx.parsed_lines,
@@ -552,6 +549,12 @@ def reads_whole(parser: ModuleType | None, head: bytes) -> bool:
     return parser is not None and parser.NAME in WHOLE and not (parser.NAME in LOGS and _fenced(head))
 
 
+def _file_row_only(cfg: DrillConfig, res: FileResult, lake_dir: Path, status: str, message: str) -> None:
+    """An input that gives no rows (unread, or its rows dropped): only its ingest_files row, saying why."""
+    res.status, res.message = status, message
+    lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+
+
 def needs_segments(parser: ModuleType | None, unw: Unwrapped, segs: list[Segment]) -> bool:
     """A file a parser reads as it is stays whole; it is read in segments when it is wrapped (fences,
     escapes, prefixes, another encoding), when no parser reads it whole, or when its parts are of
@@ -586,11 +589,13 @@ def _parse_segments(
     res.lines = unw.lines
     kinds = sorted({s.source_type for s in segs if s.source_type})
     if not kinds:
-        res.status = "unrecognized"
-        res.message = "; ".join(
-            ["no parser recognizes this content", *unw.wrappers[:1]][: 1 + bool(unw.wrappers)]
+        _file_row_only(
+            cfg,
+            res,
+            lake_dir,
+            "unrecognized",
+            "; ".join(["no parser recognizes this content", *unw.wrappers[:1]]),
         )
-        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
         return None
     res.source_type = kinds[0] if len(kinds) == 1 else "session"
     sink = lake.FileSink(lake_dir, cfg.id, res.sha256, sc.secret_lines)
@@ -608,9 +613,14 @@ def _parse_segments(
             return "defer"
         except Exception as e:  # a parser bug must not lose the run: report it on this file and go on
             sink.abort()
-            res.status = "error"
-            res.message = f"{seg.parser.NAME} parser failed on lines {seg.first_line}-{seg.last_line}: {type(e).__name__}: {e}"
-            lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+            where = f"lines {seg.first_line}-{seg.last_line}"
+            _file_row_only(
+                cfg,
+                res,
+                lake_dir,
+                "error",
+                f"{seg.parser.NAME} parser failed on {where}: {type(e).__name__}: {e}",
+            )
             return None
         seg.parsed, seg.quarantined = sctx.parsed_lines, sctx.quarantined_lines
         seg.ignorable = sctx.ignorable_lines + len(seg.wrappers)
@@ -635,8 +645,7 @@ def _parse_segments(
         sink.flush()  # the sink writes in a thread of its own: its errors are this input's
     except Exception as e:
         sink.abort()
-        res.status, res.message = "error", f"cannot write the rows: {type(e).__name__}: {e}"
-        lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+        _file_row_only(cfg, res, lake_dir, "error", f"cannot write the rows: {type(e).__name__}: {e}")
         return None
     res.parsed_lines = sum(s.parsed for s in segs)
     res.quarantined = sum(s.quarantined for s in segs)
