@@ -10,6 +10,7 @@ import re
 import stat
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -248,7 +249,9 @@ class Scan:
 
 
 def scan_input(path: Path) -> Scan:
-    """sha256, size and physical line count in one chunked pass (gzip decompressed on the fly)."""
+    """sha256, size and physical line count in one chunked pass (gzip decompressed on the fly). The hash
+    runs in a thread of its own (hashlib releases the GIL) while this one counts lines and looks for
+    multi-line secrets, so the pass takes the longer of the two, not their sum."""
     h = hashlib.sha256()
     n = nl = 0
     last = b""
@@ -256,19 +259,25 @@ def scan_input(path: Path) -> Scan:
     parts: list[bytes] | None = []
     secrets = SecretLines()
     stamp = _stamp(path)
-    for chunk in iter_input(path):
-        h.update(chunk)
-        n += len(chunk)
-        k = chunk.count(b"\n")
-        secrets.feed(chunk, k)
-        nl += k
-        last = chunk[-1:]
-        if len(head) < PROBE_BYTES:
-            head += chunk[: PROBE_BYTES - len(head)]
-        if parts is not None:
-            parts.append(chunk)
-            if n > STREAM_BYTES:
-                parts = None  # large: parsers stream it (or load it themselves)
+    with ThreadPoolExecutor(1, thread_name_prefix="sha256") as pool:
+        hashing: Future[None] | None = None
+        for chunk in iter_input(path):
+            if hashing is not None:
+                hashing.result()  # one chunk in flight: memory stays flat, the order is kept
+            hashing = pool.submit(h.update, chunk)
+            n += len(chunk)
+            k = chunk.count(b"\n")
+            secrets.feed(chunk, k)
+            nl += k
+            last = chunk[-1:]
+            if len(head) < PROBE_BYTES:
+                head += chunk[: PROBE_BYTES - len(head)]
+            if parts is not None:
+                parts.append(chunk)
+                if n > STREAM_BYTES:
+                    parts = None  # large: parsers stream it (or load it themselves)
+        if hashing is not None:
+            hashing.result()
     lines = nl + (1 if n and last != b"\n" else 0)
     data = b"".join(parts) if parts is not None else None
     if _stamp(path) != stamp:

@@ -195,8 +195,17 @@ class SecretLines:
     def feed(self, chunk: bytes, newlines: int | None = None) -> None:
         n = chunk.count(b"\n") if newlines is None else newlines
         tail = self._tail
-        if self._pem is not None or self._want_value or _hot(chunk) or (tail and _hot(tail + chunk[:4096])):
-            self._scan(tail + chunk, self._lines)
+        j = chunk.find(b"\n") + 1  # the end of the line that straddles the seam (0: no line end here)
+        if j == 0:
+            seam, rest = tail + chunk, len(chunk)
+        else:
+            seam, rest = tail + chunk[:j], j
+        # the line across the seam is searched on its own, the rest of the chunk in place (a copy of an
+        # 8 MiB chunk with its tail cost more than the search)
+        if self._pem is not None or self._want_value or _hot(seam):
+            self._scan(seam, self._lines)
+        if rest < len(chunk):  # `_scan` looks for its needles first: no second `_hot` pass
+            self._scan(chunk, self._lines + 1, rest)
         cut = chunk.rfind(b"\n")
         self._tail = (tail + chunk if cut < 0 else chunk[cut + 1 :])[-4096:]
         self._lines += n
@@ -207,38 +216,41 @@ class SecretLines:
             self._pem = None
         return sorted(set(self.ranges))
 
-    def _value_within(self, buf: bytes, start: int, lines: int, base: int) -> int:
-        """Look for a `value:` line among `lines` lines from `start`; returns how many were not in `buf`."""
-        stop, seen = start, 0
+    def _value_within(self, buf: bytes, at: int, lines: int, base: int, start: int = 0) -> int:
+        """Look for a `value:` line among `lines` lines from `at`; returns how many were not in `buf`."""
+        stop, seen = at, 0
         while seen < lines and stop < len(buf):
             j = buf.find(b"\n", stop)
             stop = len(buf) if j < 0 else j + 1
             seen += 1
-        m = _CREDHUB_VALUE.search(buf, start, stop)
+        m = _CREDHUB_VALUE.search(buf, at, stop)
         if m:
-            line = base + buf.count(b"\n", 0, m.start()) + 1
+            line = base + buf.count(b"\n", start, m.start()) + 1
             self.ranges.append((line, line))
             return 0
         return lines - seen
 
-    def _scan(self, buf: bytes, base: int) -> None:
-        """Find the secrets of `buf`, whose first line is line `base + 1`."""
+    def _scan(self, buf: bytes, base: int, start: int = 0) -> None:
+        """Find the secrets of `buf[start:]`, whose first line is line `base + 1`."""
         if self._want_value:
-            self._want_value = self._value_within(buf, 0, self._want_value, base)
-        pem = self._pem is not None or b"PRIVATE KEY" in buf
-        credhub = b"type" in buf and (b"password" in buf or b"value" in buf)
+            self._want_value = self._value_within(buf, start, self._want_value, base, start)
+        pem = self._pem is not None or buf.find(b"PRIVATE KEY", start) >= 0
+        credhub = buf.find(b"type", start) >= 0 and (
+            buf.find(b"password", start) >= 0 or buf.find(b"value", start) >= 0
+        )
         if pem or credhub:
             events: list[tuple[int, str, int]] = []
             if pem:
-                events += [(m.start(), "begin", m.end()) for m in _PEM_BEGIN.finditer(buf)]
-                events += [(m.start(), "end", m.end()) for m in _PEM_END.finditer(buf)]
+                events += [(m.start(), "begin", m.end()) for m in _PEM_BEGIN.finditer(buf, start)]
+                events += [(m.start(), "end", m.end()) for m in _PEM_END.finditer(buf, start)]
             if credhub:
-                for m in _CREDHUB_TYPE.finditer(buf):
-                    lead = buf[buf.rfind(b"\n", 0, m.start()) + 1 : m.start()]
+                for m in _CREDHUB_TYPE.finditer(buf, start):
+                    k = buf.rfind(b"\n", start, m.start())
+                    lead = buf[k + 1 if k >= 0 else start : m.start()]
                     if not lead.strip(b' \t{"'):  # `type:` opens its line
                         events.append((m.start(), "type", m.end()))
-            for start, kind, end in sorted(events):
-                line = base + buf.count(b"\n", 0, start) + 1
+            for at, kind, end in sorted(events):
+                line = base + buf.count(b"\n", start, at) + 1
                 if kind == "begin" and self._pem is None:
                     self._pem = line
                 elif kind == "end" and self._pem is not None:
@@ -246,7 +258,7 @@ class SecretLines:
                     self._pem = None
                 elif kind == "type" and self._pem is None:
                     nxt = buf.find(b"\n", end) + 1  # its value within the next three lines
-                    self._want_value = self._value_within(buf, nxt or len(buf), 3, base)
+                    self._want_value = self._value_within(buf, nxt or len(buf), 3, base, start)
 
 
 def _hot(b: bytes) -> bool:
