@@ -226,6 +226,18 @@ class FileContext:
                     parts = [last[i + 1 :]]
                     n = len(parts[0])
                     break
+                if cut is not None and len(parts) > 1 and n - len(parts[-1]) <= size:
+                    # the first cut point past `size` lies in the newest chunk (`size` falls in it): search
+                    # there, so the block is copied once, not joined, copied and sliced again
+                    last = parts[-1]
+                    m = cut.search(last, size - (n - len(last)))
+                    if m is not None:
+                        if pending is not None:
+                            yield from self._yield(pending, last=False)
+                        pending = b"".join([*parts[:-1], last[: m.start() + 1]])
+                        parts = [last[m.start() + 1 :]]
+                        n = len(parts[0])
+                        continue
                 buf = b"".join(parts) if len(parts) > 1 else parts[0]
                 end = _cut_at(buf, size, cut)
                 if end < 0:  # no cut point past `size` yet: read on

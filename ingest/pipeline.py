@@ -36,6 +36,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 # again in blocks by the parsers that stream (bosh_debug, cf_logs, healthwatch CSV), so memory stays
 # flat. A parser that needs the whole input still gets it through `ctx.data` (MAX_INPUT_BYTES applies).
 STREAM_BYTES = 64 << 20
+# chunks of a streamed input: a block is joined from them once, and the part of the last one left over
+# is small to copy
+STREAM_CHUNK = 1 << 20
 CHUNK_BYTES = 8 << 20
 
 
@@ -493,7 +496,13 @@ def _parse_one(
     res.source_type = parser.NAME
     sink = lake.FileSink(lake_dir, cfg.id, res.sha256, sc.secret_lines)
     ctx = FileContext(
-        cfg, rel, path, sc.data, sink, stream=lambda: iter_input(path), load=lambda: read_input(path)
+        cfg,
+        rel,
+        path,
+        sc.data,
+        sink,
+        stream=lambda: iter_input(path, min(CHUNK_BYTES, STREAM_CHUNK)),
+        load=lambda: read_input(path),
     )
     ctx.source_type = parser.NAME
     ctx.on_block = on_block
