@@ -59,7 +59,7 @@ import polars as pl
 import pyarrow as pa
 
 from drillscope.ingest.context import FileContext
-from drillscope.transforms.redact import redact_series
+from drillscope.transforms.redact import PREFILTER, redact_series
 
 NAME = "bosh_debug"
 LOOKS_FOR = "director log records (`D, [2019-01-03T01:25:00.123456 #1234] [task:N] DEBUG -- …`) or health_monitor.log lines (`I, [...]  INFO : …`)"
@@ -106,12 +106,15 @@ PREFIX_RE = (
     + _LV
     + r") )$"
 )
-# Heads worth a full parse: every non-DEBUG record, and the few DEBUG messages that matter.
-CAND_RE = (
-    r"^(?:[IWEFA], |D, \[[^\]]*\] (?:\[[^\]]*\] +DEBUG -- [^:]*| *DEBUG ): (?:(?:Acquiring|Acquired|Renewing"
-    r"|Deleted) lock: |\[external-cpi\] |Timed out |Recreating Vm|Deleting Vm|Lock renewal|\([1-9]\d*\.\d+s\) "
-    r"|\(\d+\.\d+s\) (?:\(conn: \d+\) )?UPDATE \"tasks\" SET \"state\" = ))"
+# Heads worth a full parse: every non-DEBUG record, and the few DEBUG messages that matter (CAND_RE on the
+# whole head line; `_records` tests the same on the fields it has: a `D` head at DEBUG whose message
+# matches CAND_DEBUG_RE).
+_CAND_DEBUG = (
+    r"(?:(?:Acquiring|Acquired|Renewing|Deleted) lock: |\[external-cpi\] |Timed out |Recreating Vm|Deleting Vm"
+    r"|Lock renewal|\([1-9]\d*\.\d+s\) |\(\d+\.\d+s\) (?:\(conn: \d+\) )?UPDATE \"tasks\" SET \"state\" = )"
 )
+CAND_RE = r"^(?:[IWEFA], |D, \[[^\]]*\] (?:\[[^\]]*\] +DEBUG -- [^:]*| *DEBUG ): " + _CAND_DEBUG + ")"
+CAND_DEBUG_RE = "^" + _CAND_DEBUG
 _PROBLEM_TYPES = (
     "unresponsive_agent|missing_vm|inactive_disk|missing_disk|mount_info_mismatch|invalid_problem"
 )
@@ -252,7 +255,9 @@ def _redacted(recs: pl.DataFrame, redact: bool) -> tuple[pl.DataFrame, int]:
     if not redact:
         return recs.with_columns(message=pl.col("text"), thread_text=pl.col("thread")), 0
     message, n = redact_series(recs["text"])
-    thread, k = redact_series(recs["thread"])
+    thread, k = recs["thread"], 0
+    if thread.unique().str.contains(PREFILTER).any():  # a few thread names: tested once each
+        thread, k = redact_series(thread)
     return recs.with_columns(message=message, thread_text=thread), n + k
 
 
@@ -320,8 +325,10 @@ def _block(ctx: FileContext, st: _State, p: _Prep) -> None:
     cand = recs.filter(pl.col("cand"))
     if not cand.height:
         return
-    # the exit status of a CPI call is on the record's last line (`, exit_status: pid N exit 0`)
-    eidx = s.str.contains("exit_status: pid ", literal=True).arg_true()
+    # the exit status of a CPI call is on the record's last line (`, exit_status: pid N exit 0`): looked for on
+    # the candidates' heads and on continuation lines only
+    look = pl.concat([cand["i"].cast(pl.UInt32), (~head).arg_true().cast(pl.UInt32)]).sort()
+    eidx = look.filter(s.gather(look).str.contains("exit_status: pid ", literal=True))
     if len(eidx):
         rank = head.cum_sum() - 1
         edf = (
@@ -391,13 +398,15 @@ def _records(
             r"^(?:Starting task: |Enqueuing task: |Task |Looking for task with task id )(\d+)", 1
         ),
     ).cast(pl.Int64, strict=False)
+    level = pl.coalesce("level", "hlevel")
     return recs.with_columns(
-        level=pl.coalesce("level", "hlevel"),
+        level=level,
         component=pl.when(is_dir).then(pl.lit("director")).otherwise(pl.lit("health_monitor")),
         source_line=pl.col("i") + line0 + 1,
         logged=logged,
         task_id=pl.when(is_dir).then(task),
-        cand=pl.col("line").str.contains(CAND_RE),
+        # CAND_RE, from the fields: the regex only runs on the message, not again over the head
+        cand=(pl.col("sev") != "D") | ((level == "DEBUG") & pl.col("msg").str.contains(CAND_DEBUG_RE)),
     )
 
 
