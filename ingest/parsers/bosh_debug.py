@@ -49,6 +49,7 @@ and counting stays exact.
 from __future__ import annotations
 
 import re
+import struct
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ from statistics import median
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from drillscope.ingest.context import FileContext
 from drillscope.transforms.redact import PREFILTER, redact_series
@@ -263,9 +265,18 @@ def _redacted(recs: pl.DataFrame, redact: bool) -> tuple[pl.DataFrame, int]:
 
 def _split(block: bytes, want: int) -> tuple[pl.Series, bool]:
     """The block's `want` physical lines (without `\\n`; a `\\r` before it may stay), and whether invalid
-    UTF-8 was replaced. Polars' CSV reader with a separator that never occurs splits lines about twice as
-    fast as `str.split` and decodes as it goes; `str.split` is the fallback for blocks holding that
-    separator."""
+    UTF-8 was replaced. An ASCII block (no decoding to do) is split by Arrow's `split_pattern` over the
+    bytes as they are (about twice as fast as polars' CSV reader); otherwise polars' CSV reader with a
+    separator that never occurs splits lines about twice as fast as `str.split` and decodes as it goes;
+    `str.split` is the fallback for blocks holding that separator."""
+    if block.isascii():
+        whole = pa.LargeStringArray.from_buffers(
+            1, pa.py_buffer(struct.pack("<qq", 0, len(block))), pa.py_buffer(block)
+        )
+        s = pl.Series("l", pc.split_pattern(whole, "\n").flatten()).slice(0, want)
+        if b"\r" in block:  # as the CSV reader does: one `\r` before the `\n` dropped
+            s = s.str.strip_suffix("\r")
+        return s, False
     if b"\x1f" not in block:
         try:
             s = pl.read_csv(
