@@ -8,6 +8,7 @@ row with `drill`, `source_file` and `source_type`, and counts lines for the cons
 from __future__ import annotations
 
 import re
+import struct
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -260,7 +261,7 @@ class FileContext:
 
     def _yield(self, block: bytes, last: bool) -> Iterator[bytes]:
         self.last_block = last
-        self.block_lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+        self.block_lines = _newlines(block) + (0 if block.endswith(b"\n") else 1)
         yield block
         self.line_offset += self.block_lines
         if self.on_block is not None:
@@ -348,6 +349,19 @@ class FileContext:
         if unknown:
             raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
         return pa.Table.from_pylist([{**r, **stamp} for r in rows], schema=schema)
+
+
+def _newlines(block: bytes) -> int:
+    """`block.count(b"\\n")`; a big block is counted by Arrow (splitting it), which releases the GIL (and
+    is about twice as fast), so a parser's threads are not held up while the next block is counted."""
+    if len(block) < 1 << 20:
+        return block.count(b"\n")
+    import pyarrow.compute as pc
+
+    whole = pa.Array.from_buffers(
+        pa.large_binary(), 1, [None, pa.py_buffer(struct.pack("<qq", 0, len(block))), pa.py_buffer(block)]
+    )
+    return len(pc.split_pattern(whole, b"\n").values) - 1
 
 
 def _cut_at(buf: bytes, size: int, cut: re.Pattern[bytes] | None) -> int:

@@ -247,7 +247,7 @@ def _prepare(block: bytes, n_lines: int, line0: int, last: bool, dtz: str, redac
     hidx = head.arg_true()
     recs, marks = None, 0
     if not last and len(hidx):
-        recs, marks = _redacted(_records(s, head, hidx, len(s), line0, dtz), redact)
+        recs, marks = _redacted(_records(s, head, hidx, len(s), line0, dtz, cr=b"\r" in block), redact)
     return _Prep(s, head, hidx, line0, last, not block.endswith(b"\n"), replaced, recs, marks)
 
 
@@ -331,7 +331,9 @@ def _block(ctx: FileContext, st: _State, p: _Prep) -> None:
         recs, marks = _redacted(_records(s, head, hidx, n_body, line0, dtz), st.redact)
     recs = _tasks(st, recs)
     clean = _LOG_CLEAN if st.redact else frozenset()
-    ctx.emit("log_lines", _log_lines(recs).to_arrow(), clean=clean, redactions=marks)
+    # string views as they are (no copy while holding the GIL); the sink's schema casts them
+    log = _log_lines(recs).to_arrow(compat_level=pl.CompatLevel.newest())
+    ctx.emit("log_lines", log, clean=clean, redactions=marks)
 
     cand = recs.filter(pl.col("cand"))
     if not cand.height:
@@ -364,14 +366,14 @@ def _block(ctx: FileContext, st: _State, p: _Prep) -> None:
 
 
 def _records(
-    s: pl.Series, head: pl.Series, hidx: pl.Series, n_body: int, line0: int, dtz: str
+    s: pl.Series, head: pl.Series, hidx: pl.Series, n_body: int, line0: int, dtz: str, cr: bool = True
 ) -> pl.DataFrame:
     """One row per record of the block: its head's fields, its whole text (continuation lines joined with
     `\\n`), its instant in UTC, its task as logged, and whether it may be an event (`cand`)."""
     nxt = hidx.shift(-1, fill_value=n_body)
     ncont = (nxt - hidx - 1).cast(pl.Int64)
     lines = s.gather(hidx)
-    if lines.str.contains("\r", literal=True).any():
+    if cr and lines.str.contains("\r", literal=True).any():  # `cr`: the block holds a `\r` at all
         lines = lines.str.strip_suffix("\r")
     recs = _fields(
         pl.DataFrame({"i": hidx.cast(pl.Int64), "line": lines, "ncont": ncont}).with_row_index("rank")
@@ -429,9 +431,9 @@ def _tasks(st: _State, recs: pl.DataFrame) -> pl.DataFrame:
     if st.last_task is not None:
         filled = filled.fill_null(st.last_task)
     recs = recs.with_columns(task_id=pl.when(is_dir).then(filled))
-    last = recs.filter(is_dir)["task_id"].drop_nulls()
-    if len(last):
-        st.last_task = int(last[-1])
+    last = recs.select(pl.col("task_id").filter(is_dir).drop_nulls().last()).item()
+    if last is not None:
+        st.last_task = int(last)
     return recs
 
 
