@@ -45,6 +45,7 @@ from drillscope.ingest.parsers.healthwatch.series import (
     series_name,
     split_selector,
 )
+from drillscope.ingest.signals import OPS
 from drillscope.ingest.wallclock import EPOCH, epoch
 from drillscope.transforms.redact import redact_values
 
@@ -323,6 +324,7 @@ class _Spool:
         self.path = path
         self.writer: Any = None
         self.keys: dict[tuple[str, str], int] = {}  # (metric, labels JSON) -> series id
+        self.by_hash: dict[int, int | None] = {}  # key hash of the cells -> series id (None: no name)
         self.labels: list[dict[str, str]] = []
         self.last: dict[int, int] = {}  # last time of each series (spacings across blocks)
         self.hist: dict[tuple[int, int], int] = {}  # (series id, spacing µs) -> count
@@ -490,35 +492,35 @@ def _fast_rows(
 ) -> None:
     """Rows the vectorized rules take are spooled; the others go through `_row` one by one (rare)."""
     keys = ["name", *[f"l{i}" for i in f.label_cols]]
-    cells = cells.with_columns(us=_epoch_us(cells["ts_txt"], pl))
     val = pl.col("val_txt")
-    # one lazy pass (polars runs it on both cores; the eager calls ran one expression at a time)
+    # one lazy pass: polars runs these expressions side by side on both cores
     cells = (
         cells.lazy()
         .with_columns(
-            h=pl.struct(keys).hash(),  # the series key, looked up below per distinct value
+            # the series key: a 64-bit hash of its cells (each hashed with its own seed, summed with odd
+            # weights: collisions ~ n²/2⁶⁵; a struct hash row-encodes the cells first, 3x the CPU)
+            h=pl.sum_horizontal([pl.col(k).hash(i) * (2 * i + 3) for i, k in enumerate(keys)]),
             value=val.cast(pl.Float64, strict=False),
             # a missing sample, as `number` reads it: no cell, empty, `null`, NaN (no row, the line is parsed)
             empty=val.is_null() | val.is_in(["", "null", "NULL", "Null", "NaN", "nan", "NAN"]),
             plain=val.str.contains(_PLAIN_NUMBER),
+            iso=pl.col("ts_txt").str.contains(_FAST_TS),
         )
         .collect()
     )
-    # one series id per distinct (name, labels) (a 64-bit hash of the key cells: collisions ~ n²/2⁶⁵)
-    uniq = cells.unique(subset="h", keep="first", maintain_order=True)
-    sids = [_sid(f, spool, tup[0], tup[1:]) for tup in uniq.select(keys).iter_rows()]
     ok = (
         ~pl.col("suspect")
         & pl.col("sid").is_not_null()
         & pl.col("us").is_not_null()
         & (pl.col("empty") | (pl.col("value").is_finite() & pl.col("plain")))
+    ).fill_null(False)
+    cells = cells.with_columns(us=_epoch_us(cells, pl), sid=_sids(f, spool, cells, keys, pl)).with_columns(
+        ok=ok
     )
-    cells = cells.with_columns(
-        sid=pl.col("h").replace_strict(uniq["h"], pl.Series(sids, dtype=pl.Int32), default=None)
-    ).with_columns(ok=ok.fill_null(False))
-    good = cells.filter("ok")
-    buf.count(parsed=good.height)
-    out = good.filter(~pl.col("empty")).select("sid", "us", "value", pl.col("val_txt").alias("rawv"), "line")
+    buf.count(parsed=int(cells["ok"].sum()))
+    out = cells.filter(pl.col("ok") & ~pl.col("empty")).select(
+        "sid", "us", "value", pl.col("val_txt").alias("rawv"), "line"
+    )
     slow = cells.filter(~pl.col("ok"))
     if slow.height:
         if "raw" in slow.columns:  # the line splitter's frame has the raw lines
@@ -532,13 +534,13 @@ def _fast_rows(
     spool.write(out, pl)
 
 
-def _epoch_us(ts: Any, pl: Any) -> Any:
-    """µs since the epoch of each time written as `_FAST_TS`, else null (the row path reads it). Arrow's
-    ISO 8601 cast reads them about ten times faster than polars' strptime; when it refuses one (a 30th of
-    February), strptime reads the block, leaving null what it cannot read."""
+def _epoch_us(cells: Any, pl: Any) -> Any:
+    """µs since the epoch of each time written as `_FAST_TS` (`iso`), else null (the row path reads it).
+    Arrow's ISO 8601 cast reads them about ten times faster than polars' strptime; when it refuses one
+    (a 30th of February), strptime reads the block, leaving null what it cannot read."""
     import pyarrow as pa
 
-    fast = ts.to_frame().select(pl.when(pl.col("ts_txt").str.contains(_FAST_TS)).then("ts_txt")).to_series()
+    fast = cells.select(pl.when("iso").then("ts_txt")).to_series()
     try:
         return pl.from_arrow(fast.to_arrow().cast(pa.timestamp("us", tz="UTC"))).dt.epoch("us")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -547,6 +549,22 @@ def _epoch_us(ts: Any, pl: Any) -> Any:
             .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", strict=False)
             .dt.epoch("us")
         )
+
+
+def _sids(f: _Frame, spool: _Spool, cells: Any, keys: list[str], pl: Any) -> Any:
+    """The series id of each row from its key hash; a hash not seen before gets its id from its first row's
+    cells (`_sid`), so the strings of a key are read once per file, not once per row or block."""
+    new = set(cells["h"].unique().to_list()) - spool.by_hash.keys()
+    if new:
+        first = cells.filter(pl.col("h").is_in(list(new)) & pl.col("h").is_first_distinct())
+        for h, *key in first.select("h", *keys).iter_rows():
+            spool.by_hash[h] = _sid(f, spool, key[0], tuple(key[1:]))
+    known = {h: s for h, s in spool.by_hash.items() if s is not None}
+    return cells["h"].replace_strict(
+        pl.Series(list(known), dtype=pl.UInt64),
+        pl.Series(list(known.values()), dtype=pl.Int32),
+        default=None,
+    )
 
 
 def _sid(f: _Frame, spool: _Spool, name: str | None, cells: tuple) -> int | None:
@@ -596,25 +614,25 @@ def _us(t: datetime) -> int:
 
 
 def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     ctx.count(parsed=buf.parsed, ignorable=buf.ignorable)
     if buf.bad:
         ctx.quarantine_many(sorted(buf.bad))
     if spool.writer is None:
         return
-    # metric, labels and the probe detail are the same on every row of a series: redacted once per series
+    # metric, labels and the probe detail are the same on every row of a series: redacted once per series;
+    # a batch's columns are `take`s by series id from these arrays (straight into the lake's types)
     metrics, m_marks = redact_values([m for m, _ in spool.keys])
     labels_json, l_marks = redact_values([lab for _, lab in spool.keys])
     interval = spool.intervals(pl)
-    series = pl.DataFrame(
-        {
-            "sid": pl.Series(range(len(metrics)), dtype=pl.Int32),
-            "metric": metrics,
-            "labels": labels_json,
-            "interval_s": [interval.get(i) for i in range(len(metrics))],
-            "marks": [a + b for a, b in zip(m_marks, l_marks, strict=True)],
-        },
-        schema_overrides={"interval_s": pl.Float64, "marks": pl.Int64},
-    )
+    per_sid = {
+        "metric": pa.array(metrics, pa.string()),
+        "labels": pa.array(labels_json, pa.string()),
+        "interval_s": pa.array([interval.get(i) for i in range(len(metrics))], pa.float64()),
+    }
+    marks = pa.array([a + b for a, b in zip(m_marks, l_marks, strict=True)], pa.int64())
     caps: dict[int, _Cap] = {}
     for sid, (metric, _) in enumerate(spool.keys):
         s = Series(metric=metric, labels=spool.labels[sid])
@@ -627,33 +645,26 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
             top = pl.scan_ipc(spool.path).filter(pl.col("sid") == sid).select(pl.col("value").max()).collect()
             m = resolve(m, [v for v in top["value"].to_list() if v is not None])
         # the value (a number: no secret pattern can match it) goes in place of the NUL
-        texts, marks = redact_values([_detail(s, "\x00"), series_name(s), m.rule])
-        caps[sid] = _Cap(m, texts[0], sum(marks), texts[1], texts[2])
-    import pyarrow as pa
-
+        texts, n = redact_values([_detail(s, "\x00"), series_name(s), m.rule])
+        caps[sid] = _Cap(m, texts[0], sum(n), texts[1], texts[2])
+    ts_type = pa.timestamp("us", tz="UTC")  # the spool's µs since the epoch, read as they are
+    probes = _Probes(caps, per_sid["interval_s"], ts_type, pa, pl) if caps else None
     # read batch by batch (not memory-mapped: mapped pages of a GB-sized spool would count as resident)
     with pa.OSFile(str(spool.path)) as src:
         reader = pa.ipc.open_file(src)
         for i in range(reader.num_record_batches):
-            b = pl.from_arrow(reader.get_batch(i))
-            assert isinstance(b, pl.DataFrame)
-            b = b.join(series, on="sid", how="left", maintain_order="left")
-            ts = pl.from_epoch(pl.col("us"), time_unit="us").dt.replace_time_zone("UTC")
-            ctx.emit(
-                "metrics",
-                b.select(
-                    ts=ts,
-                    metric="metric",
-                    value="value",
-                    labels="labels",
-                    interval_s="interval_s",
-                    source_line="line",
-                ).to_arrow(),
-                clean=_CLEAN_METRICS,
-                redactions=int(b["marks"].sum()),
-            )
-            if caps:
-                _fast_probes(ctx, b.filter(pl.col("sid").is_in(list(caps))), caps, ts, pl)
+            b = reader.get_batch(i)
+            sid = b.column("sid")
+            cols = {
+                "ts": b.column("us").view(ts_type),
+                "value": b.column("value"),
+                "source_line": b.column("line"),
+            }
+            cols.update((k, v.take(sid)) for k, v in per_sid.items())
+            red = pc.sum(marks.take(sid)).as_py() if pc.max(marks).as_py() else 0
+            ctx.emit("metrics", pa.table(cols), clean=_CLEAN_METRICS, redactions=red)
+            if probes is not None:
+                probes.emit(ctx, b)
 
 
 _CLEAN_METRICS = frozenset({"metric", "labels"})
@@ -669,52 +680,56 @@ class _Cap:
     rule: str
 
 
-def _fast_probes(ctx: FileContext, b: Any, caps: dict[int, _Cap], ts: Any, pl: Any) -> None:
-    if not b.height:
-        return
-    cap = pl.DataFrame(
-        {
-            "sid": pl.Series(list(caps), dtype=pl.Int32),
-            "capability": [c.mapping.capability for c in caps.values()],
-            "pkind": [c.mapping.kind for c in caps.values()],
-            "op": [c.mapping.op for c in caps.values()],
-            "thr": pl.Series([c.mapping.threshold for c in caps.values()], dtype=pl.Float64),
-            "dfmt": [c.dfmt for c in caps.values()],
-            "pmarks": pl.Series([c.marks for c in caps.values()], dtype=pl.Int64),
-            "series": [c.series for c in caps.values()],
-            "mapped_by": [c.rule for c in caps.values()],
+class _Probes:
+    """The `probes` rows of the spooled samples of series that observe a capability: texts are `take`s
+    by series id, `ok` is computed by polars on the numbers."""
+
+    def __init__(self, caps: dict[int, _Cap], interval_s: Any, ts_type: Any, pa: Any, pl: Any) -> None:
+        self.pa, self.pl, self.ts_type = pa, pl, ts_type
+        self.sids = pa.array(list(caps), pa.int32())
+        n = len(interval_s)
+
+        def by_sid(get: Any, typ: Any) -> Any:
+            return pa.array([get(caps[i]) if i in caps else None for i in range(n)], typ)
+
+        # the detail is `prefix + value + suffix`, cut at the NUL (a detail without one takes no value)
+        cut = {i: c.dfmt.partition("\x00") for i, c in caps.items()}
+        self.texts = {
+            "capability": by_sid(lambda c: c.mapping.capability, pa.string()),
+            "series": by_sid(lambda c: c.series, pa.string()),
+            "mapped_by": by_sid(lambda c: c.rule, pa.string()),
+            "interval_s": interval_s,
         }
-    )
-    b = b.join(cap, on="sid", how="left", maintain_order="left")
-    v, t, op = pl.col("value"), pl.col("thr"), pl.col("op")
-    cmp = (
-        pl.when(op == "==")
-        .then(v == t)
-        .when(op == "!=")
-        .then(v != t)
-        .when(op == "<=")
-        .then(v <= t)
-        .when(op == "<")
-        .then(v < t)
-        .when(op == ">")
-        .then(v > t)
-        .otherwise(v >= t)
-    )
-    ok = pl.when(pl.col("pkind") == "hw").then(pl.when(v < 0).then(None).otherwise(v >= 1)).otherwise(cmp)
-    p = b.select(
-        ts=ts,
-        capability="capability",
-        ok=ok,
-        detail=pl.col("dfmt").str.replace("\x00", pl.col("rawv"), literal=True),
-        interval_s="interval_s",
-        series="series",
-        mapped_by="mapped_by",
-        source_line="line",
-    ).with_columns(
-        status=pl.when(pl.col("ok").is_null())
-        .then(pl.lit("not_run"))
-        .when(pl.col("ok"))
-        .then(pl.lit("ok"))
-        .otherwise(pl.lit("failed"))
-    )
-    ctx.emit("probes", p.to_arrow(), clean=_CLEAN_PROBES, redactions=int(b["pmarks"].sum()))
+        self.prefix = pa.array([cut[i][0] if i in cut else None for i in range(n)], pa.string())
+        self.suffix = pa.array([cut[i][2] if i in cut else None for i in range(n)], pa.string())
+        self.has_nul = pa.array([bool(cut[i][1]) if i in cut else None for i in range(n)], pa.bool_())
+        self.marks = pa.array([caps[i].marks if i in caps else 0 for i in range(n)], pa.int64())
+        # ok: one when/then per (kind, op, threshold), over the series ids that share it
+        v = pl.col("value")
+        groups: dict[tuple[str, str, float], list[int]] = {}
+        for i, c in caps.items():
+            m = c.mapping
+            groups.setdefault((m.kind, m.op, m.threshold), []).append(i)
+        ok: Any = pl
+        for (kind, op, thr), ids in groups.items():
+            test = pl.when(v < 0).then(None).otherwise(v >= 1) if kind == "hw" else OPS[op](v, thr)
+            ok = ok.when(pl.col("sid").is_in(ids)).then(test)
+        self.ok = ok.otherwise(None)
+
+    def emit(self, ctx: FileContext, b: Any) -> None:
+        pa, pl = self.pa, self.pl
+        import pyarrow.compute as pc
+
+        b = b.filter(pc.is_in(b.column("sid"), value_set=self.sids))
+        if not b.num_rows:
+            return
+        sid = b.column("sid")
+        ok = pl.from_arrow(b.select(["sid", "value"])).select(self.ok).to_series().to_arrow()
+        status = pc.if_else(pc.is_null(ok), "not_run", pc.if_else(ok, "ok", "failed"))
+        rawv = pc.if_else(self.has_nul.take(sid), b.column("rawv").cast(pa.string()), "")
+        detail = pc.binary_join_element_wise(self.prefix.take(sid), rawv, self.suffix.take(sid), "")
+        cols = {"ts": b.column("us").view(self.ts_type), "ok": ok, "status": status, "detail": detail}
+        cols.update((k, v.take(sid)) for k, v in self.texts.items())
+        cols["source_line"] = b.column("line")
+        red = pc.sum(self.marks.take(sid)).as_py() if pc.max(self.marks).as_py() else 0
+        ctx.emit("probes", pa.table(cols), clean=_CLEAN_PROBES, redactions=red)
