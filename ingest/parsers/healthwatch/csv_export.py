@@ -25,6 +25,8 @@ import csv
 import json
 import re
 import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -308,10 +310,15 @@ def fast_long(ctx: FileContext) -> bool:
     frame = _frame(ctx, cols)  # type: ignore[arg-type]
     buf = _Buffer(ctx)
     try:
-        with tempfile.TemporaryDirectory(prefix="drillscope-hw-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="drillscope-hw-") as tmp, ThreadPoolExecutor(1) as ahead:
             spool = _Spool(Path(tmp) / "rows.arrow")
-            for block in ctx.blocks(FAST_BYTES):
-                _fast_block(buf, frame, delim, block, ctx.line_offset, ctx.block_lines, spool, pl)
+            blocks = ctx.blocks(FAST_BYTES)
+            # the next block is read and through polars' CSV reader in a thread of its own while this one
+            # goes through the rules: both cores stay busy (file reads and polars release the GIL)
+            nxt = ahead.submit(_next_block, ctx, blocks, frame, delim, pl)
+            while (got := nxt.result()) is not None:
+                nxt = ahead.submit(_next_block, ctx, blocks, frame, delim, pl)
+                _fast_block(buf, frame, delim, *got, spool, pl)
             spool.close()
             _fast_emit(ctx, buf, frame, spool, pl)
     except _Fallback:
@@ -410,16 +417,35 @@ def _median_us(hist: list[tuple[int, int]]) -> float | None:
     return float(round(m)) if m >= 1 else round(m, 3)
 
 
-def _fast_block(
-    buf: _Buffer, f: _Frame, delim: str, block: bytes, line0: int, nlines: int, spool: _Spool, pl: Any
-) -> None:
-    if line0 == 0:  # the header line
+def _next_block(ctx: FileContext, blocks: Iterator[bytes], f: _Frame, delim: str, pl: Any) -> tuple | None:
+    """The next block without the header line: (block, its first line's index, its line count, whether the
+    header was taken off, its cells from polars' reader or None); None at the end."""
+    block = next(blocks, None)
+    if block is None:
+        return None
+    line0, nlines, header = ctx.line_offset, ctx.block_lines, ctx.line_offset == 0
+    if header:
         cut = block.find(b"\n") + 1 or len(block)
         block, line0, nlines = block[cut:], 1, nlines - 1
+    return block, line0, nlines, header, _read_cells(block, f, delim, line0, nlines, pl) if block else None
+
+
+def _fast_block(
+    buf: _Buffer,
+    f: _Frame,
+    delim: str,
+    block: bytes,
+    line0: int,
+    nlines: int,
+    header: bool,
+    cells: Any,
+    spool: _Spool,
+    pl: Any,
+) -> None:
+    if header:
         buf.count(ignorable=1)
     if not block:
         return
-    cells = _read_cells(block, f, delim, line0, nlines, pl)
     if cells is None:
         cells = _split_cells(buf, f, delim, block, line0, pl)
     _fast_rows(buf, f, delim, block, line0, cells, spool, pl)
