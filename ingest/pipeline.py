@@ -8,6 +8,7 @@ import json
 import os
 import re
 import stat
+import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -249,43 +250,106 @@ class Scan:
         0,
         0,
     )  # size, mtime, inode when it was read: a change means a half-written file
+    live: LiveScan | None = None  # a large plain file: the first pass runs while its parser reads it
+
+
+class _Sums:
+    """The first pass's sums over bytes fed in order: sha256 (in a thread of its own: hashlib releases the
+    GIL), size, physical lines, the head, multi-line secrets; so the pass takes the longest of its parts."""
+
+    def __init__(self) -> None:
+        self.h = hashlib.sha256()
+        self.n = self.nl = 0
+        self.last = self.head = b""
+        self.secrets = SecretLines()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="sha256")
+        self._hashing: Future[None] | None = None
+
+    def feed(self, chunk: bytes) -> None:
+        if self._hashing is not None:
+            self._hashing.result()  # one chunk in flight: memory stays flat, the order is kept
+        self._hashing = self._pool.submit(self.h.update, chunk)
+        self.n += len(chunk)
+        k = chunk.count(b"\n")
+        self.secrets.feed(chunk, k)
+        self.nl += k
+        self.last = chunk[-1:]
+        if len(self.head) < PROBE_BYTES:
+            self.head += chunk[: PROBE_BYTES - len(self.head)]
+
+    def close(self) -> tuple[str, int, list[tuple[int, int]]]:
+        """sha256, physical lines, secret line ranges."""
+        try:
+            if self._hashing is not None:
+                self._hashing.result()
+        finally:
+            self._pool.shutdown(wait=False)
+        lines = self.nl + (1 if self.n and self.last != b"\n" else 0)
+        return self.h.hexdigest(), lines, self.secrets.finish()
 
 
 def scan_input(path: Path) -> Scan:
-    """sha256, size and physical line count in one chunked pass (gzip decompressed on the fly). The hash
-    runs in a thread of its own (hashlib releases the GIL) while this one counts lines and looks for
-    multi-line secrets, so the pass takes the longer of the two, not their sum."""
-    h = hashlib.sha256()
-    n = nl = 0
-    last = b""
-    head = b""
+    """sha256, size and physical line count in one chunked pass (gzip decompressed on the fly)."""
+    sums = _Sums()
     parts: list[bytes] | None = []
-    secrets = SecretLines()
     stamp = _stamp(path)
-    with ThreadPoolExecutor(1, thread_name_prefix="sha256") as pool:
-        hashing: Future[None] | None = None
+    try:
         for chunk in iter_input(path):
-            if hashing is not None:
-                hashing.result()  # one chunk in flight: memory stays flat, the order is kept
-            hashing = pool.submit(h.update, chunk)
-            n += len(chunk)
-            k = chunk.count(b"\n")
-            secrets.feed(chunk, k)
-            nl += k
-            last = chunk[-1:]
-            if len(head) < PROBE_BYTES:
-                head += chunk[: PROBE_BYTES - len(head)]
+            sums.feed(chunk)
             if parts is not None:
                 parts.append(chunk)
-                if n > STREAM_BYTES:
+                if sums.n > STREAM_BYTES:
                     parts = None  # large: parsers stream it (or load it themselves)
-        if hashing is not None:
-            hashing.result()
-    lines = nl + (1 if n and last != b"\n" else 0)
+    finally:
+        sha, lines, secrets = sums.close()
     data = b"".join(parts) if parts is not None else None
     if _stamp(path) != stamp:
         raise InputError(CHANGED)
-    return Scan(h.hexdigest(), n, lines, head, data, secrets.finish(), stamp)
+    return Scan(sha, sums.n, lines, sums.head, data, secrets, stamp)
+
+
+def start_scan(path: Path) -> Scan:
+    """The first pass of an input, or for a large plain file (not gzip) its start only: the rest of the
+    pass runs while its parser reads it (`LiveScan`), so a 7 GB export is read once, not twice, and the
+    hashing and counting overlap the parse."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode) or st.st_size <= STREAM_BYTES or _is_gzip(path):
+        return scan_input(path)
+    with open(path, "rb") as fh:
+        head = fh.read(PROBE_BYTES)
+    stamp = _stamp(path)
+    return Scan("", stamp[0], 0, head, None, [], stamp, live=LiveScan(path))
+
+
+class LiveScan:
+    """The first pass of a large plain file fed by the parser's own reading (`stream`); `finish` reads
+    what the parser did not and gives the sums. A chunk read again (the probe's head, a second pass) is
+    not fed twice: only the bytes just past what was fed are."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sums = _Sums()
+        self.done: tuple[str, int, list[tuple[int, int]]] | None = None
+
+    def stream(self, chunk: int) -> Iterator[bytes]:
+        pos = 0
+        for block in iter_input(self.path, chunk):
+            end = pos + len(block)
+            if self.done is None and pos <= self.sums.n < end:
+                self.sums.feed(block if pos == self.sums.n else block[self.sums.n - pos :])
+            pos = end
+            yield block
+
+    def finish(self) -> tuple[str, int, list[tuple[int, int]]]:
+        if self.done is None:
+            try:
+                with open(self.path, "rb") as fh:
+                    fh.seek(self.sums.n)
+                    while chunk := fh.read(CHUNK_BYTES):
+                        self.sums.feed(chunk)
+            finally:
+                self.done = self.sums.close()
+        return self.done
 
 
 CHANGED = (
@@ -380,37 +444,36 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
         parsed = False
         unread = _unread_marker(rel)
         try:
-            sc = scan_input(path)
+            sc = start_scan(path)
         except (InputError, OSError) as e:
             res.status = "error"
             res.message = str(e) if isinstance(e, InputError) else f"cannot read: {e.strerror or e}"
             # no content, no sha256: recorded under a name of its path, so the database shows it too
             lake.write_atomic(lake_dir, "ingest_files", cfg.id, unread, [res.ingest_row() | {"sha256": None}])
+            if progress:
+                progress(f"{cfg.id}/{rel}", path.stat().st_size if path.exists() else 0)
         else:
             (lake.table_dir(lake_dir, "ingest_files", cfg.id) / f"{unread}.parquet").unlink(missing_ok=True)
             res.sha256, res.bytes, res.lines = sc.sha256, sc.bytes, sc.lines
-            first = seen.get(res.sha256)
-            if first is not None:
-                res.source_type, res.status = first.source_type, "duplicate"
-                res.message = f"same content as {first.source_file}; parsed once"
-                first.also_seen_as.append(rel)
-                if first.status not in ("error",) and first.source_type:
-                    lake.write_atomic(lake_dir, "ingest_files", cfg.id, first.sha256, [first.ingest_row()])
-            else:
-                seen[res.sha256] = res
-                old = known.get(rel)
-                if old and old != res.sha256:
-                    lake.remove_input(lake_dir, cfg.id, old)  # the file changed since the last ingest
-                bar = _FileProgress(progress, f"{cfg.id}/{rel}", path, sc.bytes)
-                t = _parse_one(cfg, path, rel, sc, res, lake_dir, bar.block)
-                bar.finish()
+
+            def admit(res: FileResult = res) -> bool:
+                return _admit(res, seen, known, lake_dir, cfg.id)
+
+            t: tuple[datetime, datetime] | str | None = None
+            bar = _FileProgress(progress, f"{cfg.id}/{rel}", path, sc.bytes)
+            if sc.live is not None:  # a large plain file: parsed while its first pass runs
+                t = _parse_one(cfg, path, rel, sc, res, lake_dir, bar.block, admit)
                 parsed = True
+            if not parsed or t == RESCAN:  # (a rescan knows the secrets the live pass found)
+                parsed = admit()
+                if parsed:
+                    t = _parse_one(cfg, path, rel, sc, res, lake_dir, bar.block)
+            bar.finish()  # (a parsed file moved the bar itself; this adds what is left)
+            if parsed:
                 if t == "defer":
                     deferred.append((path, rel, sc, res))
                 elif t is not None:
                     span = [min([*span, t[0]]), max([*span, t[1]])]
-        if progress and not parsed:  # (a parsed file moved the bar itself)
-            progress(f"{cfg.id}/{rel}", path.stat().st_size if path.exists() else 0)
 
     if deferred:
         # the files that print times without a date are read once the dated evidence is known
@@ -430,6 +493,26 @@ def _ingest_drill(drill: Drill, lake_dir: Path, progress: ProgressFn | None) -> 
                 )
     _write_drill(cfg, lake_dir)
     return results
+
+
+def _admit(
+    res: FileResult, seen: dict[str, FileResult], known: dict[str, str], lake_dir: Path, drill: str
+) -> bool:
+    """Whether an input's content is new in its drill (else it is recorded as a duplicate of the first
+    input with that content); the lake's files of what the same path held before are removed."""
+    first = seen.get(res.sha256)
+    if first is not None:
+        res.source_type, res.status = first.source_type, "duplicate"
+        res.message = f"same content as {first.source_file}; parsed once"
+        first.also_seen_as.append(res.source_file)
+        if first.status not in ("error",) and first.source_type:
+            lake.write_atomic(lake_dir, "ingest_files", drill, first.sha256, [first.ingest_row()])
+        return False
+    seen[res.sha256] = res
+    old = known.get(res.source_file)
+    if old and old != res.sha256:
+        lake.remove_input(lake_dir, drill, old)  # the file changed since the last ingest
+    return True
 
 
 def _unread_marker(rel: str) -> str:
@@ -467,14 +550,21 @@ def _parse_one(
     res: FileResult,
     lake_dir: Path,
     on_block: Callable[[int], None] | None = None,
+    admit: Callable[[], bool] | None = None,
 ) -> tuple[datetime, datetime] | str | None:
     """Parse one input; returns the span of its rows' instants, 'defer' when it needs the drill's dated
-    evidence, or None."""
+    evidence, RESCAN when a live first pass found multi-line secrets (parse it again knowing them), or
+    None. A live first pass (`sc.live`) ends with the parse; `admit` then says whether its content is new
+    (not a duplicate) before its rows are committed."""
     head = sc.head
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    binary = b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    parser = None if binary else detect(decode(head)[0])
+    if parser is None and (why := _settle(sc, res)):
+        _file_row_only(cfg, res, lake_dir, "error", why)
+        return None
+    if binary:
         _file_row_only(cfg, res, lake_dir, "unrecognized", "binary file")
         return None
-    parser = detect(decode(head)[0])
     if sc.data is not None:  # in memory: unwrap it and cut it at its prompts (large inputs are plain logs)
         # read as it is, only its decoding checked; but a log pasted in Markdown fences among prose is
         # taken out of them first (its probe finds records anywhere in the head)
@@ -494,14 +584,17 @@ def _parse_one(
         _file_row_only(cfg, res, lake_dir, "unrecognized", "no parser recognizes this content")
         return None
     res.source_type = parser.NAME
-    sink = lake.FileSink(lake_dir, cfg.id, res.sha256, sc.secret_lines)
+    live = sc.live
+    # a live pass names the temp files by a token until the content's sha256 is known
+    sink = lake.FileSink(lake_dir, cfg.id, res.sha256 or f"live-{uuid.uuid4().hex}", sc.secret_lines)
+    chunk = min(CHUNK_BYTES, STREAM_CHUNK)
     ctx = FileContext(
         cfg,
         rel,
         path,
         sc.data,
         sink,
-        stream=lambda: iter_input(path, min(CHUNK_BYTES, STREAM_CHUNK)),
+        stream=(lambda: iter_input(path, chunk)) if live is None else (lambda: live.stream(chunk)),
         load=lambda: read_input(path),
     )
     ctx.source_type = parser.NAME
@@ -513,19 +606,35 @@ def _parse_one(
         sink.flush()  # the sink writes in a thread of its own: its errors are this input's
     except NeedDate:
         sink.abort()
+        if why := _settle(sc, res):
+            _file_row_only(cfg, res, lake_dir, "error", why)
+            return None
         return "defer"
     except InputError as e:  # a streamed input that a parser needs whole, past the limit; a bad gzip
         sink.abort()
-        _file_row_only(cfg, res, lake_dir, "error", str(e))
+        _file_row_only(cfg, res, lake_dir, "error", _settle(sc, res) or str(e))
         return None
     except Exception as e:  # a parser bug must not lose the run: report it on this file and go on
         sink.abort()
-        _file_row_only(cfg, res, lake_dir, "error", f"{parser.NAME} parser failed: {type(e).__name__}: {e}")
+        why = _settle(sc, res) or f"{parser.NAME} parser failed: {type(e).__name__}: {e}"
+        _file_row_only(cfg, res, lake_dir, "error", why)
+        return None
+    if why := _settle(sc, res):
+        sink.abort()
+        _file_row_only(cfg, res, lake_dir, "error", why)
         return None
     if _stamp(path) != sc.stamp:  # its rows would mix two versions of the file
         sink.abort()
         _file_row_only(cfg, res, lake_dir, "error", CHANGED)
         return None
+    if live is not None:
+        if sc.secret_lines:  # their rows are redacted whole, which a parse that did not know them skipped
+            sink.abort()
+            return RESCAN
+        if admit is not None and not admit():  # the same content as an earlier input: parsed once
+            sink.abort()
+            return None
+        sink.sha = res.sha256
     res.parsed_lines, res.ignorable, res.quarantined = (
         ctx.parsed_lines,
         ctx.ignorable_lines,
@@ -568,9 +677,29 @@ def reads_whole(parser: ModuleType | None, head: bytes) -> bool:
 
 
 def _file_row_only(cfg: DrillConfig, res: FileResult, lake_dir: Path, status: str, message: str) -> None:
-    """An input that gives no rows (unread, or its rows dropped): only its ingest_files row, saying why."""
+    """An input that gives no rows (unread, or its rows dropped): only its ingest_files row, saying why
+    (named by its path when its content could not be read to the end: it has no sha256)."""
     res.status, res.message = status, message
-    lake.write_atomic(lake_dir, "ingest_files", cfg.id, res.sha256, [res.ingest_row()])
+    row = res.ingest_row() if res.sha256 else res.ingest_row() | {"sha256": None}
+    name = res.sha256 or _unread_marker(res.source_file)
+    lake.write_atomic(lake_dir, "ingest_files", cfg.id, name, [row])
+
+
+RESCAN = "rescan"
+
+
+def _settle(sc: Scan, res: FileResult) -> str | None:
+    """End a live first pass (read what the parser did not): the input's sha256, lines and secrets are
+    known from here on. Returns why the file could not be read to its end, or None."""
+    live, sc.live = sc.live, None
+    if live is None:
+        return None
+    try:
+        sc.sha256, sc.lines, sc.secret_lines = live.finish()
+    except (InputError, OSError) as e:
+        return str(e) if isinstance(e, InputError) else f"cannot read: {e.strerror or e}"
+    res.sha256, res.bytes, res.lines = sc.sha256, sc.bytes, sc.lines
+    return None
 
 
 def needs_segments(parser: ModuleType | None, unw: Unwrapped, segs: list[Segment]) -> bool:

@@ -262,3 +262,72 @@ def test_progress_moves_through_a_streamed_file(lake: Lake, monkeypatch: pytest.
         mine = [n for label, n in steps if label == f"p/{name}"]
         assert sum(mine) == (d / name).stat().st_size
         assert len(mine) > 3 and all(n >= 0 for n in mine)
+
+
+# -- the live first pass: a large plain file is hashed, counted and scanned for secrets while it is parsed
+
+
+def _debug_log_with_key() -> bytes:
+    """A director log whose multi-line record holds a private key (a manifest dumped in a debug record)."""
+    log = BOSH[0].read_text(encoding="utf-8").splitlines(keepends=True)
+    key = [
+        "-----BEGIN RSA PRIVATE KEY-----\n",
+        "MIIEowIBAAKCAQEAzSECRETbodyline1abcdefghijklmnopqrstuvwxyz0123456789\n",
+        "-----END RSA PRIVATE KEY-----\n",
+    ]
+    return "".join(log[:40] + key + log[40:]).encode()
+
+
+def test_live_pass_with_a_secret_parses_again_knowing_it(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key found by the live pass: the file is parsed again with its lines known, so its rows, counts
+    and redaction marks are those of a first pass run before the parse (the key's lines blanked whole)."""
+    data = _debug_log_with_key()
+    calls: list[int] = []
+    real = bosh_debug.parse
+    monkeypatch.setattr(bosh_debug, "parse", lambda ctx: (calls.append(1), real(ctx))[1])
+    monkeypatch.setattr(pipeline, "STREAM_BYTES", 0)
+    tables = ["log_lines", "events", "bosh_tasks"]
+    lake.ingest(lake.drill("live", **{"debug.log": data}))
+    live = _snapshot(lake, "live", tables)
+    assert len(calls) == 2  # the live parse, then again knowing the key's lines
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "start_scan", pipeline.scan_input)  # the first pass before the parse
+        lake.ingest(lake.drill("first", **{"debug.log": data}))
+    assert live == _snapshot(lake, "first", tables) and len(calls) == 3
+    marks = lake.q("select drill, redactions from ingest_files order by drill")
+    assert marks[0]["redactions"] == marks[1]["redactions"] > 0
+    assert "SECRET" not in str(lake.q("select message from log_lines"))
+
+
+def test_live_pass_duplicate_is_parsed_once(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two large files with the same content: the second's rows (written before its sha256 was known) are
+    dropped, it is listed as the duplicate of the first, and no temp file is left."""
+    monkeypatch.setattr(pipeline, "STREAM_BYTES", 0)
+    data = BOSH[0].read_bytes()
+    d = lake.drill("dup", **{"a/debug.log": data, "b/debug.log": data})
+    a, b = lake.ingest(d)
+    assert (a.status, b.status, b.source_type) == ("ok", "duplicate", "bosh_debug")
+    assert a.sha256 == b.sha256 and a.also_seen_as == ["b/debug.log"]
+    rows = lake.one("select count(*) from log_lines")
+    assert rows == lake.one("select count(distinct source_line) from log_lines") > 100
+    assert not list(lake.out.rglob("*.tmp")) and not list(lake.out.rglob("live-*"))
+    assert lake.q("select source_file, also_seen_as from ingest_files") == [
+        {"source_file": "a/debug.log", "also_seen_as": "b/debug.log"}
+    ]
+
+
+def test_live_pass_file_changed_while_parsed(lake: Lake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Appended to while its parser reads it: no row kept, the file reported as changed."""
+    monkeypatch.setattr(pipeline, "STREAM_BYTES", 0)
+    d = lake.drill("chg", **{"debug.log": BOSH[0].read_bytes()})
+    real = bosh_debug.parse
+
+    def parse_then_append(ctx: FileContext) -> None:
+        real(ctx)
+        with open(d / "debug.log", "ab") as fh:
+            fh.write(b"I, [2019-01-03T02:20:00.000000 #1] []  INFO -- DirectorJobRunner: still writing\n")
+
+    monkeypatch.setattr(bosh_debug, "parse", parse_then_append)
+    (r,) = lake.ingest(d)
+    assert (r.status, r.message) == ("error", pipeline.CHANGED)
+    assert lake.one("select count(*) from log_lines") == 0 and lake.one("select count(*) from events") == 0
