@@ -382,18 +382,17 @@ def _records(
         # the few multi-line records: their continuation lines, joined per record
         rank = head.cum_sum() - 1
         cidx = (~head & (rank >= 0)).arg_true()
+        cont = s.gather(cidx)
+        if cr:
+            cont = cont.str.strip_suffix("\r")
         cont = (
-            pl.DataFrame(
-                {"rank": rank.gather(cidx).cast(pl.UInt32), "l": s.gather(cidx).str.strip_suffix("\r")}
-            )
+            pl.DataFrame({"rank": rank.gather(cidx).cast(pl.UInt32), "l": cont})
             .group_by("rank", maintain_order=True)
             .agg(pl.col("l").str.join("\n"))
         )
-        recs = recs.join(cont, on="rank", how="left").with_columns(
-            text=pl.when(pl.col("l").is_not_null())
-            .then(pl.col("msg") + "\n" + pl.col("l"))
-            .otherwise(pl.col("msg"))
-        )
+        # rank is the row number: the joined lines are appended in place, no join over every record
+        msg, at = recs["msg"], cont["rank"]
+        recs = recs.with_columns(text=msg.scatter(at, msg.gather(at) + "\n" + cont["l"]))
     else:
         recs = recs.with_columns(text=pl.col("msg"))
     recs = recs.with_columns(logged=_naive(recs["ts"]))
