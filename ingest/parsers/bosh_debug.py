@@ -239,16 +239,43 @@ class _Prep:
     replaced: bool
     recs: pl.DataFrame | None
     marks: int  # redactions in recs' `message` and `thread_text`
+    fields: (
+        pl.DataFrame | None
+    )  # the last block's lines' head fields (`_heads`), for `_records` after its tail
+    cr: bool  # the block holds a `\r`
 
 
 def _prepare(block: bytes, n_lines: int, line0: int, last: bool, dtz: str, redact: bool) -> _Prep:
     s, replaced = _split(block, n_lines)
-    head = s.str.contains(HEAD_RE)
+    cr = b"\r" in block
+    head, fields = _heads(s)
     hidx = head.arg_true()
     recs, marks = None, 0
     if not last and len(hidx):
-        recs, marks = _redacted(_records(s, head, hidx, len(s), line0, dtz, cr=b"\r" in block), redact)
-    return _Prep(s, head, hidx, line0, last, not block.endswith(b"\n"), replaced, recs, marks)
+        recs, marks = _redacted(_records(s, head, hidx, fields, len(s), line0, dtz, cr), redact)
+    truncated = not block.endswith(b"\n")
+    return _Prep(s, head, hidx, line0, last, truncated, replaced, recs, marks, fields if last else None, cr)
+
+
+def _heads(s: pl.Series) -> tuple[pl.Series, pl.DataFrame]:
+    """Which lines are record heads (HEAD_RE), and every line's head fields as PREFIX_RE reads them (null
+    where it cannot). The message starts after the first `": "` (timestamps, threads and logger names hold
+    none), so the capture regex only runs over the short prefix, and it is the head test too: a line whose
+    prefix it reads is a head; the few others (continuation lines; a head with `": "` in its thread name or
+    an empty message, left to `_records`) are tested with HEAD_RE."""
+    pos = pl.col("line").str.find(": ", literal=True)
+    fields = (
+        pl.DataFrame({"line": s})
+        .select(
+            pl.col("line").str.slice(0, pos).str.extract_groups(PREFIX_RE).alias("f"),
+            msg=pl.col("line").str.slice(pos + 2),
+        )
+        .unnest("f")
+    )
+    read = fields["sev"].is_not_null()
+    other = (~read).arg_true()
+    more = other.filter(s.gather(other).str.contains(HEAD_RE))
+    return (read.scatter(more, True) if len(more) else read), fields
 
 
 def _redacted(recs: pl.DataFrame, redact: bool) -> tuple[pl.DataFrame, int]:
@@ -328,7 +355,8 @@ def _block(ctx: FileContext, st: _State, p: _Prep) -> None:
     recs, marks = p.recs, p.marks
     if recs is None:
         dtz = ctx.drill.director_timezone.key
-        recs, marks = _redacted(_records(s, head, hidx, n_body, line0, dtz), st.redact)
+        assert p.fields is not None
+        recs, marks = _redacted(_records(s, head, hidx, p.fields, n_body, line0, dtz, p.cr), st.redact)
     recs = _tasks(st, recs)
     clean = _LOG_CLEAN if st.redact else frozenset()
     # string views as they are (no copy while holding the GIL); the sink's schema casts them
@@ -366,21 +394,25 @@ def _block(ctx: FileContext, st: _State, p: _Prep) -> None:
 
 
 def _records(
-    s: pl.Series, head: pl.Series, hidx: pl.Series, n_body: int, line0: int, dtz: str, cr: bool = True
+    s: pl.Series,
+    head: pl.Series,
+    hidx: pl.Series,
+    fields: pl.DataFrame,
+    n_body: int,
+    line0: int,
+    dtz: str,
+    cr: bool,
 ) -> pl.DataFrame:
     """One row per record of the block: its head's fields, its whole text (continuation lines joined with
     `\\n`), its instant in UTC, its task as logged, and whether it may be an event (`cand`)."""
     nxt = hidx.shift(-1, fill_value=n_body)
     ncont = (nxt - hidx - 1).cast(pl.Int64)
-    lines = s.gather(hidx)
-    if cr and lines.str.contains("\r", literal=True).any():  # `cr`: the block holds a `\r` at all
-        lines = lines.str.strip_suffix("\r")
     recs = _fields(
-        pl.DataFrame({"i": hidx.cast(pl.Int64), "line": lines, "ncont": ncont}).with_row_index("rank")
+        fields.gather(hidx).with_columns(i=hidx.cast(pl.Int64), ncont=ncont).with_row_index("rank"), s, cr
     )
     if (ncont > 0).any():
         # the few multi-line records: their continuation lines, joined per record
-        rank = head.cum_sum() - 1
+        rank = head.cum_sum().cast(pl.Int64) - 1  # -1 before the first head (UInt32 would wrap)
         cidx = (~head & (rank >= 0)).arg_true()
         cont = s.gather(cidx)
         if cr:
@@ -527,21 +559,20 @@ def _naive(ts: pl.Series) -> pl.Series:
     return out.alias(ts.name)
 
 
-def _fields(cdf: pl.DataFrame) -> pl.DataFrame:
-    """Split head lines into their fields. The message starts after the first `": "` (timestamps, threads
-    and logger names hold none), so the capture regex only runs over the short prefix; a head it cannot
-    read that way goes through the whole-line regex."""
-    pos = pl.col("line").str.find(": ", literal=True)
-    f = (
-        cdf.with_columns(pfx=pl.col("line").str.slice(0, pos), msg=pl.col("line").str.slice(pos + 2))
-        .with_columns(pl.col("pfx").str.extract_groups(PREFIX_RE).alias("f"))
-        .unnest("f")
-        .drop("pfx")
-    )
+def _fields(f: pl.DataFrame, s: pl.Series, cr: bool) -> pl.DataFrame:
+    """The heads' fields from `_heads` (a line's one `\\r` before its `\\n` taken off the message); a head
+    the prefix regex could not read goes through the whole-line regex."""
+    if cr:
+        f = f.with_columns(pl.col("msg").str.strip_suffix("\r"))
     bad = f["sev"].is_null()
     if bad.any():
+        line = s.gather(f.filter(bad)["i"])
+        if cr:
+            line = line.str.strip_suffix("\r")
         redo = (
-            cdf.filter(bad).with_columns(pl.col("line").str.extract_groups(FIELDS_RE).alias("f")).unnest("f")
+            f.filter(bad)
+            .select("rank", "i", "ncont", line.str.extract_groups(FIELDS_RE).alias("f"))
+            .unnest("f")
         )
         f = pl.concat([f.filter(~bad), redo.select(f.columns)]).sort("i")
     return f
