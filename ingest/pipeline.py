@@ -254,34 +254,38 @@ class Scan:
 
 
 class _Sums:
-    """The first pass's sums over bytes fed in order: sha256 (in a thread of its own: hashlib releases the
-    GIL), size, physical lines, the head, multi-line secrets; so the pass takes the longest of its parts."""
+    """The first pass's sums over bytes fed in order: sha256, size, physical lines, the head, multi-line
+    secrets. All but the size and head are taken in a thread of its own, a chunk behind the reader: the
+    hash releases the GIL, and the counting and secret search run while the parser's threads are in polars."""
 
     def __init__(self) -> None:
         self.h = hashlib.sha256()
         self.n = self.nl = 0
         self.last = self.head = b""
         self.secrets = SecretLines()
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="sha256")
-        self._hashing: Future[None] | None = None
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="first-pass")
+        self._pending: Future[None] | None = None
 
     def feed(self, chunk: bytes) -> None:
-        if self._hashing is not None:
-            self._hashing.result()  # one chunk in flight: memory stays flat, the order is kept
-        self._hashing = self._pool.submit(self.h.update, chunk)
+        if self._pending is not None:
+            self._pending.result()  # one chunk in flight: memory stays flat, the order is kept
+        self._pending = self._pool.submit(self._sum, chunk)
         self.n += len(chunk)
+        if len(self.head) < PROBE_BYTES:
+            self.head += chunk[: PROBE_BYTES - len(self.head)]
+
+    def _sum(self, chunk: bytes) -> None:
+        self.h.update(chunk)
         k = chunk.count(b"\n")
         self.secrets.feed(chunk, k)
         self.nl += k
         self.last = chunk[-1:]
-        if len(self.head) < PROBE_BYTES:
-            self.head += chunk[: PROBE_BYTES - len(self.head)]
 
     def close(self) -> tuple[str, int, list[tuple[int, int]]]:
         """sha256, physical lines, secret line ranges."""
         try:
-            if self._hashing is not None:
-                self._hashing.result()
+            if self._pending is not None:
+                self._pending.result()
         finally:
             self._pool.shutdown(wait=False)
         lines = self.nl + (1 if self.n and self.last != b"\n" else 0)
