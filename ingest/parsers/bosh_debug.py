@@ -228,7 +228,7 @@ PREPARE_THREADS = 2
 
 @dataclass
 class _Prep:
-    """A block's lines and, unless it ends the file (its tail is cut first), its records."""
+    """A block's lines and its records (those of the last block as if it had no tail to cut off)."""
 
     s: pl.Series
     head: pl.Series
@@ -251,7 +251,7 @@ def _prepare(block: bytes, n_lines: int, line0: int, last: bool, dtz: str, redac
     head, fields = _heads(s)
     hidx = head.arg_true()
     recs, marks = None, 0
-    if not last and len(hidx):
+    if len(hidx):  # the last block's too: `_block` makes them again only when it cuts a tail off
         recs, marks = _redacted(_records(s, head, hidx, fields, len(s), line0, dtz, cr), redact)
     truncated = not block.endswith(b"\n")
     return _Prep(s, head, hidx, line0, last, truncated, replaced, recs, marks, fields if last else None, cr)
@@ -353,7 +353,7 @@ def _block(ctx: FileContext, st: _State, p: _Prep) -> None:
         _calibrate_sql(st, s, head)
 
     recs, marks = p.recs, p.marks
-    if recs is None:
+    if recs is None or n_body < n:
         dtz = ctx.drill.director_timezone.key
         assert p.fields is not None
         recs, marks = _redacted(_records(s, head, hidx, p.fields, n_body, line0, dtz, p.cr), st.redact)
