@@ -331,18 +331,25 @@ class FileContext:
         schema = SCHEMAS[table]
         if isinstance(rows, pa.Table):
             n = rows.num_rows
+            stamp = {"drill": self.drill.id, "source_file": self.source_file, "source_type": self.source_type}
+            # dictionary columns (a few distinct texts on many rows) go to the sink as they are, which writes
+            # them without hashing every row; the stamps come as dictionaries of one value beside them
+            dicts = any(pa.types.is_dictionary(t) for t in rows.schema.types)
+            zeros = pa.repeat(pa.scalar(0, pa.int32()), n) if dicts else None
             cols = {}
             for f in schema:  # pa.repeat: no Python list of n strings per batch
-                if f.name == "drill":
-                    cols[f.name] = pa.repeat(pa.scalar(self.drill.id, f.type), n)
-                elif f.name == "source_file":
-                    cols[f.name] = pa.repeat(pa.scalar(self.source_file, f.type), n)
-                elif f.name == "source_type":
-                    cols[f.name] = pa.repeat(pa.scalar(self.source_type, f.type), n)
+                if f.name in stamp and zeros is not None:
+                    cols[f.name] = pa.DictionaryArray.from_arrays(zeros, pa.array([stamp[f.name]], f.type))
+                elif f.name in stamp:
+                    cols[f.name] = pa.repeat(pa.scalar(stamp[f.name], f.type), n)
                 elif f.name in rows.column_names:
-                    cols[f.name] = rows.column(f.name).cast(f.type)
+                    col = rows.column(f.name)
+                    keep = pa.types.is_dictionary(col.type) and col.type.value_type == f.type
+                    cols[f.name] = col if keep else col.cast(f.type)
                 else:
                     cols[f.name] = pa.nulls(n, f.type)
+            if dicts:
+                schema = pa.schema([f.with_type(cols[f.name].type) for f in schema], metadata=schema.metadata)
             return pa.table(cols, schema=schema)
         stamp = {"drill": self.drill.id, "source_file": self.source_file, "source_type": self.source_type}
         unknown = {k for r in rows for k in r} - set(schema.names)

@@ -22,8 +22,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from drillscope import ids
-from drillscope.ingest.schema import SCHEMAS, TABLES
-from drillscope.transforms.redact import redact_lines, redact_table
+from drillscope.ingest.schema import SCHEMAS, STR, TABLES
+from drillscope.transforms.redact import SKIP, redact_lines, redact_table
 
 
 def table_dir(lake: Path, table: str, drill: str) -> Path:
@@ -137,6 +137,9 @@ class FileSink:
                     self.earliest = lo
                 if hi is not None and (self.latest is None or hi > self.latest):
                     self.latest = hi
+        for i, f in enumerate(batch.schema):  # a dictionary column must be one redacted already (or never)
+            if pa.types.is_dictionary(f.type) and (self.secret_lines or f.name not in clean | SKIP):
+                batch = batch.set_column(i, f.with_type(STR), batch.column(i).cast(STR))
         batch, whole = redact_lines(batch, self.secret_lines)
         batch, n = redact_table(batch, clean)
         self._redactions += whole + n + redactions
@@ -146,9 +149,19 @@ class FileSink:
             d.mkdir(parents=True, exist_ok=True)
             tmp = d / f"{self.sha}.parquet.tmp"
             self._tmp[table] = tmp
+            # dictionary columns (one dictionary for the whole input, from the parser) are written as they
+            # are: no hashing of every row's text (5 M Healthwatch metric rows: 1.4 -> 0.9 CPU s); the file
+            # then stores no Arrow schema, so it reads back with plain strings like the others
+            plain = not any(pa.types.is_dictionary(t) for t in batch.schema.types)
             w = self._writers[table] = pq.ParquetWriter(
-                tmp, SCHEMAS[table], compression="zstd", use_dictionary=_dict_columns(table)
+                tmp,
+                SCHEMAS[table] if plain else batch.schema,
+                compression="zstd",
+                use_dictionary=_dict_columns(table),
+                store_schema=plain,
             )
+        if batch.schema != w.schema:
+            batch = batch.cast(w.schema)
         w.write_table(batch)
 
     def abort(self) -> None:

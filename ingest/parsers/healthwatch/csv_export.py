@@ -656,8 +656,8 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
     labels_json, l_marks = redact_values([lab for _, lab in spool.keys])
     interval = spool.intervals(pl)
     per_sid = {
-        "metric": pa.array(metrics, pa.string()),
-        "labels": pa.array(labels_json, pa.string()),
+        "metric": _Texts(metrics, pa),
+        "labels": _Texts(labels_json, pa),
         "interval_s": pa.array([interval.get(i) for i in range(len(metrics))], pa.float64()),
     }
     marks = pa.array([a + b for a, b in zip(m_marks, l_marks, strict=True)], pa.int64())
@@ -680,8 +680,7 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
     # read batch by batch (not memory-mapped: mapped pages of a GB-sized spool would count as resident)
     with pa.OSFile(str(spool.path)) as src:
         reader = pa.ipc.open_file(src)
-        for i in range(reader.num_record_batches):
-            b = reader.get_batch(i)
+        for b in _batches(reader, EMIT_ROWS, pa):
             sid = b.column("sid")
             cols = {
                 "ts": b.column("us").view(ts_type),
@@ -695,8 +694,42 @@ def _fast_emit(ctx: FileContext, buf: _Buffer, f: _Frame, spool: _Spool, pl: Any
                 probes.emit(ctx, b)
 
 
+# rows per batch sent to the sink, each a Parquet row group: the spool's per-block batches are joined up to it
+EMIT_ROWS = 200_000
+
+
+def _batches(reader: Any, rows: int, pa: Any) -> Iterator[Any]:
+    """The spool's record batches joined into batches of `rows` rows or a little more."""
+    group: list[Any] = []
+    n = 0
+    for i in range(reader.num_record_batches):
+        group.append(reader.get_batch(i))
+        n += group[-1].num_rows
+        if n >= rows:
+            yield pa.concat_batches(group)
+            group, n = [], 0
+    if group:
+        yield pa.concat_batches(group)
+
+
 _CLEAN_METRICS = frozenset({"metric", "labels"})
 _CLEAN_PROBES = frozenset({"detail", "series", "mapped_by"})
+
+
+class _Texts:
+    """A text per series id, taken by the ids of a batch's rows as a dictionary column: its distinct values
+    once, the same dictionary in every batch, so the sink's Parquet writer does not hash every row's text
+    (5 M metric rows: the writer's 1.5 CPU s -> 0.9)."""
+
+    def __init__(self, values: list[str | None], pa: Any) -> None:
+        distinct = list(dict.fromkeys(v for v in values if v is not None))
+        code = {v: i for i, v in enumerate(distinct)}
+        self.pa = pa
+        self.dictionary = pa.array(distinct, pa.string())
+        self.codes = pa.array([None if v is None else code[v] for v in values], pa.int32())
+
+    def take(self, sid: Any) -> Any:
+        return self.pa.DictionaryArray.from_arrays(self.codes.take(sid), self.dictionary)
 
 
 @dataclass
@@ -724,8 +757,8 @@ class _Probes:
         cut = {i: c.dfmt.partition("\x00") for i, c in caps.items()}
         self.texts = {
             "capability": by_sid(lambda c: c.mapping.capability, pa.string()),
-            "series": by_sid(lambda c: c.series, pa.string()),
-            "mapped_by": by_sid(lambda c: c.rule, pa.string()),
+            "series": _Texts([caps[i].series if i in caps else None for i in range(n)], pa),
+            "mapped_by": _Texts([caps[i].rule if i in caps else None for i in range(n)], pa),
             "interval_s": interval_s,
         }
         self.prefix = pa.array([cut[i][0] if i in cut else None for i in range(n)], pa.string())
