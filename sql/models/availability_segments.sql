@@ -25,14 +25,17 @@ raw_obs as (
     where p.ok is not null and f.foundation is not null
       and (f.kind = 'monitoring' or f.foundation not in (select foundation from monitored))
 ),
+spacing as (  -- each source's median spacing (a GROUP BY and a join: cheaper than a median window)
+    select drill, source_file, capability, median(gap_s) as median_gap_s
+    from raw_obs group by drill, source_file, capability
+),
 obs as (
-    select foundation, capability, ts, bool_and(ok) as ok, max(iv) as iv
-    from (
-        select foundation, capability, ts, ok,
-               coalesce(interval_s, median(gap_s) over (partition by drill, source_file, capability), 60) as iv
-        from raw_obs
-    )
-    group by foundation, capability, ts
+    select o.foundation, o.capability, o.ts, bool_and(o.ok) as ok,
+           max(coalesce(o.interval_s, s.median_gap_s, 60)) as iv
+    from raw_obs o
+    join spacing s on s.drill = o.drill and s.source_file is not distinct from o.source_file
+                  and s.capability is not distinct from o.capability
+    group by o.foundation, o.capability, o.ts
 ),
 seq as (
     select *, lead(ts) over (partition by foundation, capability order by ts) as next_ts from obs
@@ -48,15 +51,22 @@ pieces as (
 drill_windows as (
     select foundation, injected_at, recovered_at from folders
     where kind = 'drill' and injected_at is not null and recovered_at is not null
+),
+-- the planned part of each down piece that meets a drill window (a join and group by, not a correlated
+-- subquery: Spark refuses an aggregate over outer and local columns), then joined to every piece: pieces are
+-- unique per (foundation, capability, started_at), one per merged observation
+planned as (
+    select p.foundation, p.capability, p.started_at,
+           sum(epoch(least(p.ended_at, w.recovered_at)) - epoch(greatest(p.started_at, w.injected_at))) as planned_s
+    from pieces p
+    join drill_windows w
+        on w.foundation = p.foundation and p.state = 'down'
+       and p.started_at < w.recovered_at and p.ended_at > w.injected_at
+    group by p.foundation, p.capability, p.started_at
 )
--- a left join and group by, not a correlated subquery: Spark refuses an aggregate over outer and local columns
--- (least/greatest skip NULLs, hence the filter on the pieces a window matched)
-select p.foundation, p.capability, p.state, p.started_at, p.ended_at,
-       coalesce(sum(epoch(least(p.ended_at, w.recovered_at)) - epoch(greatest(p.started_at, w.injected_at)))
-                    filter (where w.foundation is not null), 0) as planned_s
+select p.foundation, p.capability, p.state, p.started_at, p.ended_at, coalesce(pl.planned_s, 0) as planned_s
 from pieces p
-left join drill_windows w
-    on w.foundation = p.foundation and p.state = 'down'
-   and p.started_at < w.recovered_at and p.ended_at > w.injected_at
-group by p.foundation, p.capability, p.state, p.started_at, p.ended_at
+left join planned pl
+    on pl.foundation = p.foundation and pl.capability is not distinct from p.capability
+   and pl.started_at is not distinct from p.started_at and p.state = 'down'
 order by foundation, capability, started_at;
