@@ -6,6 +6,7 @@
     .venv/bin/python bench/run.py --quick         # small sizes (about a minute)
     .venv/bin/python bench/run.py --only bosh --bosh-mb 256,512 --json out.json
     .venv/bin/python bench/run.py --only collection   # 40 drills x 30 files: process pool vs one process
+    .venv/bin/python bench/run.py --only build --build-out OUT   # build + quarterly 2019Q1 over OUT's lake
 
 The headline BOSH input (`bosh`) is shaped like a real director log (bench/realistic.py: unique ids on
 every line, SQL/NATS/CPI/lock/task mix, ~1 % multi-line records); `bosh-repeat` is the task 1234 fixture
@@ -420,9 +421,14 @@ def child_build(out: Path, quarter: str) -> dict:
     from drillscope.reports.quarterly import quarterly
 
     t, c = time.perf_counter(), _cpu()
-    build(out)
+    res = build(out)
     quarterly(out, quarter)
-    return {"seconds": time.perf_counter() - t, "cpu": _cpu() - c}
+    steps = sorted(res.timings, key=lambda s: -s[2])[:5]  # where the time went: the costliest steps by CPU
+    return {
+        "seconds": time.perf_counter() - t,
+        "cpu": _cpu() - c,
+        "steps": [[name, round(w, 2), round(cs, 2)] for name, w, cs in steps],
+    }
 
 
 def _spawn(args: list[str], timeout: float | None = None) -> tuple[dict, float, float]:
@@ -507,26 +513,7 @@ def measure(
     add("drillscope", r, wall, rss, count)
     n_lines = r.get("lines")
     if quarter:
-        rb, wall, rss = _child("build", str(out), quarter, timeout=build_timeout)
-        rows.append(
-            {
-                "input": label,
-                "tool": "build+quarterly",
-                "bytes": size,
-                "count": None,
-                "unit": "",
-                "seconds": round(rb["seconds"], 3),
-                "cpu_seconds": round(rb["cpu"], 3) if rb.get("cpu") is not None else None,
-                "mb_s": None,
-                "per_s": None,
-                "peak_rss_mib": round(rss),
-                "status": "killed after timeout" if rb.get("timeout") else "ok",
-                "rows": None,
-                "load": round(os.getloadavg()[0], 1),
-            }
-        )
-        late = " (killed: --build-timeout)" if rb.get("timeout") else ""
-        print(f"  build+quarterly {rb['seconds']:.2f} s{late}  peak {rss:.0f} MiB", flush=True)
+        rows.append(measure_build(label, size, out, quarter, build_timeout))
     shutil.rmtree(out, ignore_errors=True)
     if not baselines:
         return rows
@@ -550,6 +537,31 @@ def measure(
     add("polars", r, wall, rss, count)
     pq_out.unlink(missing_ok=True)
     return rows
+
+
+def measure_build(label: str, size: int, out: Path, quarter: str, timeout: float | None) -> dict:
+    """`build` + `quarterly` over the lake of `out`, in a child (its own peak RSS)."""
+    rb, wall, rss = _child("build", str(out), quarter, timeout=timeout)
+    late = " (killed: --build-timeout)" if rb.get("timeout") else ""
+    print(f"  build+quarterly {rb['seconds']:.2f} s{late}  peak {rss:.0f} MiB", flush=True)
+    for name, w, c in rb.get("steps", []):
+        print(f"    {name:<40} {w:7.2f} s {c:7.2f} CPU s", flush=True)
+    return {
+        "input": label,
+        "tool": "build+quarterly",
+        "bytes": size,
+        "count": None,
+        "unit": "",
+        "seconds": round(rb["seconds"], 3),
+        "cpu_seconds": round(rb["cpu"], 3) if rb.get("cpu") is not None else None,
+        "mb_s": None,
+        "per_s": None,
+        "peak_rss_mib": round(rss),
+        "status": "killed after timeout" if rb.get("timeout") else "ok",
+        "rows": None,
+        "load": round(os.getloadavg()[0], 1),
+        "steps": rb.get("steps"),
+    }
 
 
 def measure_help(runs: int = 7) -> list[dict]:
@@ -631,6 +643,11 @@ def main() -> None:
     ap.add_argument(
         "--no-build", action="store_true", help="skip build + quarterly over the Healthwatch lake"
     )
+    ap.add_argument(
+        "--build-out",
+        type=Path,
+        help="with --only build: an existing OUT whose lake is built (it is rebuilt)",
+    )
     ap.add_argument("--build-timeout", type=float, default=600, help="kill build+quarterly after this (s)")
     ap.add_argument("--tmp", type=Path, help="where to generate inputs (default: the system temp dir)")
     ap.add_argument(
@@ -686,6 +703,13 @@ def main() -> None:
     rows: list[dict] = []
     if "help" in only:
         rows += measure_help()
+    if "build" in only:
+        if not a.build_out:
+            ap.error("--only build needs --build-out OUT (an ingested lake, e.g. a kept Healthwatch one)")
+        lake = a.build_out / "lake"
+        size = sum(f.stat().st_size for f in lake.rglob("*.parquet"))
+        print(f"build + quarterly 2019Q1 over {lake} ({size / 1e6:,.0f} MB of Parquet)", flush=True)
+        rows.append(measure_build(f"lake {a.build_out.name}", size, a.build_out, "2019Q1", a.build_timeout))
     try:
         for gen_kind, kind, label, name, gen, unit in plan:
             d = base / gen_kind

@@ -11,7 +11,11 @@ each a query returning the rows that break its rule.
 
 from __future__ import annotations
 
+import logging
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +26,12 @@ from drillscope.db import DB_NAME, SQL_DIR, connect_session
 from drillscope.errors import DrillscopeError
 from drillscope.ingest.schema import SCHEMAS
 from drillscope.sqlfiles import SqlFile
+
+log = logging.getLogger(__name__)
+
+# (step, wall s, CPU s of the process, DuckDB's threads included), in build order: a lake table's load
+# (`lake/metrics`), a SQL file (`models/outages.sql`), `checkpoint`
+Timings = list[tuple[str, float, float]]
 
 
 @dataclass
@@ -36,6 +46,7 @@ class BuildResult:
     db: Path
     tables: dict[str, int]
     audits: list[AuditResult]
+    timings: Timings = field(default_factory=list)
 
     @property
     def violations(self) -> int:
@@ -45,6 +56,18 @@ class BuildResult:
 # Tables whose `ts` the clock alignment (sql/align/apply_clock_corrections.sql) may move: they are loaded with `ts_original`,
 # a copy of `ts` made while loading (50 M metric rows: +0.4 s; the ALTER + UPDATE it replaces took 5.9 s).
 ALIGNED = ("events", "probes", "alerts", "metrics", "vm_states")
+
+
+@contextmanager
+def timed(timings: Timings | None, step: str) -> Iterator[None]:
+    """Append the wall and CPU seconds of the block to `timings` (when given), and log them at DEBUG."""
+    if timings is None:
+        yield
+        return
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    timings.append((step, time.perf_counter() - wall, time.process_time() - cpu))
+    log.debug("build: %s %.2f s, %.2f CPU s", *timings[-1])
 
 
 def committed_files(lake: Path, table: str) -> list[str]:
@@ -57,45 +80,52 @@ def committed_files(lake: Path, table: str) -> list[str]:
     return [str(f) for f in files if (lake / "ingest_files" / f.parent.name / f.name).exists()]
 
 
-def load_lake(con: duckdb.DuckDBPyConnection, lake: Path) -> dict[str, int]:
+def load_lake(con: duckdb.DuckDBPyConnection, lake: Path, timings: Timings | None = None) -> dict[str, int]:
     """One table per lake table, typed by its schema even when the lake holds no file for it."""
     counts = {}
     for name, schema in SCHEMAS.items():
-        empty = schema.empty_table()  # noqa: F841 (read by DuckDB's replacement scan)
-        cols = "*, ts AS ts_original" if name in ALIGNED else "*"
-        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT {cols} FROM empty')
-        files = committed_files(lake, name)
-        if files:
-            con.execute(
-                f'INSERT INTO "{name}" BY NAME SELECT {cols} FROM read_parquet(?, union_by_name = true, hive_partitioning = false)',
-                [files],
-            )
-        counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        with timed(timings, f"lake/{name}"):
+            empty = schema.empty_table()  # noqa: F841 (read by DuckDB's replacement scan)
+            cols = "*, ts AS ts_original" if name in ALIGNED else "*"
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT {cols} FROM empty')
+            files = committed_files(lake, name)
+            if files:
+                con.execute(
+                    f'INSERT INTO "{name}" BY NAME SELECT {cols} FROM read_parquet(?, union_by_name = true, hive_partitioning = false)',
+                    [files],
+                )
+            counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
     return counts
 
 
-def run_sql_file(con: duckdb.DuckDBPyConnection, f: SqlFile) -> None:
+def run_sql_file(con: duckdb.DuckDBPyConnection, f: SqlFile, timings: Timings | None = None) -> None:
     try:
-        con.execute(f.text)
+        with timed(timings, f.rel):
+            con.execute(f.text)
     except duckdb.Error as e:
         raise DrillscopeError(f"sql/{f.rel}: {e}") from e
 
 
-def run_align(con: duckdb.DuckDBPyConnection, files: list[SqlFile], align: bool = False) -> None:
+def run_align(
+    con: duckdb.DuckDBPyConnection, files: list[SqlFile], align: bool = False, timings: Timings | None = None
+) -> None:
     """Clock alignment (sql/align): estimate each source's clock skew, then shift `ts` (keeping `ts_original`)
     by the drill.toml `[clock_offsets]`, and by the applicable estimates only when `align` (--align) is set."""
     con.execute(f"SET VARIABLE align = {'true' if align else 'false'}")
     for f in files:
-        run_sql_file(con, f)
+        run_sql_file(con, f, timings)
 
 
-def run_audits(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> list[AuditResult]:
+def run_audits(
+    con: duckdb.DuckDBPyConnection, files: list[SqlFile], timings: Timings | None = None
+) -> list[AuditResult]:
     results = []
     for f in files:
         try:
-            cur = con.execute(f.text)
-            cols = [d[0] for d in cur.description]
-            rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+            with timed(timings, f.rel):
+                cur = con.execute(f.text)
+                cols = [d[0] for d in cur.description]
+                rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
         except duckdb.Error as e:
             raise DrillscopeError(f"sql/{f.rel}: {e}") from e
         results.append(AuditResult(f.path.stem, rows, f.description))
@@ -109,16 +139,19 @@ FINDINGS_DDL = """CREATE OR REPLACE TABLE findings (
     finding_ko VARCHAR)"""
 
 
-def run_findings(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> None:
+def run_findings(
+    con: duckdb.DuckDBPyConnection, files: list[SqlFile], timings: Timings | None = None
+) -> None:
     """Collect the rows of every `sql/findings/*.sql` query into `findings` (a bad severity fails the build).
     Each rule words its finding in English (`finding`) and Korean (`finding_ko`, for `report --lang ko`)."""
     con.execute(FINDINGS_DDL)
     for f in files:
         q = f.text.strip().rstrip(";")
         try:
-            con.execute(
-                f"INSERT INTO findings SELECT drill, rule, severity, finding, evidence, ts, finding_ko FROM ({q}\n)"
-            )
+            with timed(timings, f.rel):
+                con.execute(
+                    f"INSERT INTO findings SELECT drill, rule, severity, finding, evidence, ts, finding_ko FROM ({q}\n)"
+                )
         except duckdb.Error as e:
             raise DrillscopeError(f"sql/{f.rel}: {e}") from e
 
@@ -134,22 +167,24 @@ def build(out: Path, align: bool = False) -> BuildResult:
     for stale in (tmp, Path(str(tmp) + ".wal")):
         stale.unlink(missing_ok=True)
     macros, aligns, models, findings, audits_sql = sqlfiles.plan(SQL_DIR, SCHEMAS)
+    timings: Timings = []
     con = duckdb.connect(str(tmp))
     try:
         connect_session(con)
         for f in macros:
             run_sql_file(con, f)
-        counts = load_lake(con, lake)
-        run_align(con, aligns, align)
+        counts = load_lake(con, lake, timings)
+        run_align(con, aligns, align, timings)
         for f in models:
-            run_sql_file(con, f)
-        run_findings(con, findings)
-        audits = run_audits(con, audits_sql)
-        con.execute("CHECKPOINT")
+            run_sql_file(con, f, timings)
+        run_findings(con, findings, timings)
+        audits = run_audits(con, audits_sql, timings)
+        with timed(timings, "checkpoint"):
+            con.execute("CHECKPOINT")
     except BaseException:
         con.close()
         tmp.unlink(missing_ok=True)
         raise
     con.close()
     os.replace(tmp, db)
-    return BuildResult(db, counts, audits)
+    return BuildResult(db, counts, audits, timings)
