@@ -268,3 +268,18 @@ GAPS = [
 @pytest.mark.parametrize("text", GAPS)
 def test_known_redaction_gaps(text: str) -> None:
     assert PLANT not in redact_text(text)[0]
+
+
+def test_secret_lines_in_big_chunks_with_odd_spacing_and_bytes() -> None:
+    """The one-pass prefilter (polars' regex) lets through every `type:` line `_scan` reads, whatever its
+    spacing, quotes and CRLF, next to invalid UTF-8, in chunks of any size."""
+    body = b"\xed\x95\x9c\xff filler line\n" * 3000
+    text = (
+        body + b'"type"\t :  "password" ,\r\n"value": SECRETx\r\n' + body + b"  type:value\nvalue: SECRETy\n"
+    )
+    want = [(3002, 3002), (6004, 6004)]
+    for step in (1 << 20, 4096, 777, len(text)):
+        s = SecretLines()
+        for i in range(0, len(text), step):
+            s.feed(text[i : i + step])
+        assert s.finish() == want, step
