@@ -5,6 +5,8 @@ sorted on all its columns (`ingest_files.ingested_at` is left out: it is the clo
     .venv/bin/python bench/same_rows.py --ref /work/benchtmp/bosh/ref/.venv/bin/python \\
         --tmp /work/benchtmp/bosh/same /work/benchtmp/bosh/in64/task_debug.log data/samples
 
+    .venv/bin/python bench/same_rows.py --lakes OUT_BEFORE OUT_AFTER   # two ingest outputs already made
+
 Exit status 1 and the differing files listed when anything differs. Not part of the unit tests.
 """
 
@@ -49,13 +51,20 @@ def compare(a: Path, b: Path) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ref", required=True, help="the reference checkout's python (its own venv)")
-    ap.add_argument("--tmp", type=Path, required=True, help="where the two lakes go")
-    ap.add_argument("inputs", nargs="+")
+    ap.add_argument("--ref", help="the reference checkout's python (its own venv)")
+    ap.add_argument("--tmp", type=Path, help="where the two lakes go")
+    ap.add_argument("--lakes", nargs=2, type=Path, metavar="OUT", help="compare two existing ingest outputs")
+    ap.add_argument("inputs", nargs="*")
     a = ap.parse_args()
-    ingest(a.ref, a.tmp / "ref", a.inputs)
-    ingest(sys.executable, a.tmp / "new", a.inputs)
-    bad = compare(a.tmp / "ref" / "lake", a.tmp / "new" / "lake")
+    if a.lakes:
+        before, after = a.lakes
+    elif a.ref and a.tmp and a.inputs:
+        before, after = a.tmp / "ref", a.tmp / "new"
+        ingest(a.ref, before, a.inputs)
+        ingest(sys.executable, after, a.inputs)
+    else:
+        ap.error("give --lakes OUT OUT, or --ref, --tmp and inputs")
+    bad = compare(before / "lake", after / "lake")
     for line in bad:
         print(line)
     sys.exit(1 if bad else 0)
